@@ -1,0 +1,67 @@
+"""manage.py load_articles PATH... : import article text files (or folders of them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations.services import article_import
+from annotations.text import ArticleFileError
+
+
+def expand(paths: list[str]) -> list[tuple[Path, str | None]]:
+    """Each file to load, or the path with the reason it cannot be read."""
+    found: list[tuple[Path, str | None]] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not files:
+                found.append((path, "folder holds no files"))
+            found.extend((p, None) for p in files)
+        elif path.is_file():
+            found.append((path, None))
+        elif path.exists():
+            found.append((path, "not a regular file"))
+        else:
+            found.append((path, "no such file or folder"))
+    return found
+
+
+class Command(BaseCommand):
+    help = "Load article text files (UTF-8). Loading the same text twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files or folders of files")
+
+    def handle(self, *args, paths: list[str], **options):
+        created = unchanged = duplicates = failed = 0
+        for path, problem in expand(paths):
+            if problem is None:
+                try:
+                    result = article_import(raw=path.read_bytes(), source_file=str(path))
+                except (ArticleFileError, ValidationError, OSError) as exc:
+                    problem = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+            if problem is not None:
+                failed += 1
+                self.stderr.write(f"{path}: error: {problem}")
+                continue
+            article = result.article
+            line = f"{path}: {'created' if result.created else 'unchanged'} #{article.pk}"
+            if result.created:
+                created += 1
+            else:
+                unchanged += 1
+            if result.near_duplicate_of is not None:
+                duplicates += 1
+                line += f", near duplicate of #{result.near_duplicate_of.pk}"
+            self.stdout.write(line)
+        summary = (
+            f"{created} created, {unchanged} unchanged, {duplicates} near duplicates, "
+            f"{failed} failed"
+        )
+        if failed:
+            raise CommandError(summary)
+        self.stdout.write(summary)

@@ -1,0 +1,36 @@
+"""Reads that are more than a .get(): querysets with the joins and counts pages need."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Annotation, Article, Status, Verdict
+
+
+def _count(field: str, value: str) -> Count:
+    return Count("annotations", filter=Q(**{f"annotations__{field}": value,
+                                            "annotations__deleted": False}))
+
+
+def article_list(*, q: str = "") -> QuerySet[Article]:
+    """Articles with their annotation counts by verdict and by status, in one query."""
+    counts = {f"n_{v}": _count("verdict", v) for v in Verdict.values}
+    counts |= {f"n_{s}": _count("status", s) for s in Status.values}
+    qs = (
+        Article.objects.select_related("near_duplicate_of")
+        .defer("text", "near_duplicate_of__text")
+        .annotate(**counts)
+    )
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs
+
+
+def article_annotations(*, article: Article) -> QuerySet[Annotation]:
+    """Live annotations of one article in text order, with author and evidence."""
+    return (
+        Annotation.objects.filter(article=article)
+        .select_related("author")
+        .prefetch_related("evidence")
+        .order_by("start", "end", "id")
+    )

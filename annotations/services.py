@@ -1,0 +1,381 @@
+"""Every write to the workbench's data. Each one validates, saves and records history
+in a single transaction, and refuses stale or unauthorised changes instead of guessing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from . import text as textlib
+from .models import (
+    Action,
+    Annotation,
+    Article,
+    EvidenceLink,
+    ReviewEvent,
+    Status,
+    Verdict,
+)
+from .roles import can_annotate, is_editor
+from .validators import clean_evidence_url, clean_plain_text
+
+NOTE_MAX = 10_000
+EVIDENCE_TITLE_MAX = 300
+EVIDENCE_MAX = 20
+
+
+class Conflict(Exception):
+    """The annotation changed since the caller saw it, or is no longer in a state that
+    allows this change. Carries the current version so a client can reload."""
+
+    def __init__(self, message: str, *, current_version: int, status: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.current_version = current_version
+        self.status = status
+
+
+class QuoteMismatch(ValidationError):
+    """The quote sent does not match the article text at the offsets sent."""
+
+
+# Articles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article: Article
+    created: bool
+    near_duplicate_of: Article | None = None
+
+
+def article_import(*, raw: bytes, source_file: str) -> ImportResult:
+    """Create an article from a file's bytes, or return the existing one with that text."""
+    if not raw.strip():
+        raise textlib.ArticleFileError("empty file")
+    if textlib.looks_binary(raw):
+        raise textlib.ArticleFileError("binary file, not article text")
+    normalised = textlib.normalise(raw)
+    parsed = textlib.parse_article(normalised, fallback_title=Path(source_file).stem)
+    digest = textlib.content_hash(parsed.body)
+
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return ImportResult(existing, created=False, near_duplicate_of=existing.near_duplicate_of)
+
+    duplicate_of = find_near_duplicate(parsed.body)
+    article = Article(
+        title=parsed.title,
+        source=parsed.source,
+        published=parsed.published,
+        text=parsed.body,
+        content_hash=digest,
+        source_file=source_file[:500],
+        near_duplicate_of=duplicate_of,
+    )
+    article.full_clean()
+    with transaction.atomic():
+        article.save()
+    return ImportResult(article, created=True, near_duplicate_of=duplicate_of)
+
+
+def find_near_duplicate(body: str) -> Article | None:
+    """The earliest stored article whose text mostly contains this one, or is contained."""
+    mine = textlib.shingles(body)
+    for other_id, other_text in Article.objects.order_by("id").values_list("id", "text"):
+        if textlib.is_near_duplicate(mine, textlib.shingles(other_text)):
+            return Article.objects.get(pk=other_id)
+    return None
+
+
+# Annotations ---------------------------------------------------------------------------
+
+
+def _clean_evidence(evidence: Iterable[dict] | None) -> list[dict]:
+    cleaned, errors = [], []
+    for item in evidence or ():
+        url = (item.get("url") or "").strip()
+        title = (item.get("title") or "").strip()
+        if not url and not title:
+            continue
+        try:
+            url = clean_evidence_url(url)
+            title = clean_plain_text(title, field="title", max_length=EVIDENCE_TITLE_MAX)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        cleaned.append({"url": url, "title": title})
+    if errors:
+        raise ValidationError({"evidence": errors})
+    if len(cleaned) > EVIDENCE_MAX:
+        raise ValidationError({"evidence": f"At most {EVIDENCE_MAX} links."})
+    return cleaned
+
+
+def _check_verdict(verdict: str, evidence: list[dict]) -> None:
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": f"Choose one of: {', '.join(Verdict.values)}."})
+    if verdict == Verdict.DISPUTED and not evidence:
+        raise ValidationError({"evidence": "A disputed verdict needs at least one evidence link."})
+
+
+def check_span(text: str, start: int, end: int, quote: str) -> None:
+    """Offsets inside the text, a non-blank span, and the quote equal to text[start:end]."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ValidationError({"start": "Offsets must be whole numbers."})
+    if start < 0 or end > len(text) or start >= end:
+        raise ValidationError(
+            {"start": f"The span {start}–{end} is outside the article text (0–{len(text)})."}
+        )
+    actual = text[start:end]
+    if not actual.strip():
+        raise ValidationError({"quote": "Select some words, not just spaces."})
+    if quote != actual:
+        raise QuoteMismatch(
+            {"quote": f"The text at {start}–{end} reads {actual[:200]!r}, not {quote[:200]!r}."}
+        )
+
+
+def _evidence_list(annotation: Annotation) -> list[dict]:
+    return [{"url": e.url, "title": e.title} for e in annotation.evidence.all()]
+
+
+def _record(annotation: Annotation, actor, action: str, *, comment: str = "", changes=None):
+    return ReviewEvent.objects.create(
+        annotation=annotation,
+        actor=actor,
+        action=action,
+        comment=comment,
+        changes=changes or {},
+        version=annotation.version,
+    )
+
+
+def _locked(annotation_id: int, expected_version: int | None) -> Annotation:
+    """Fetch the row for update and refuse if someone changed it since the caller saw it."""
+    annotation = Annotation.objects.select_for_update().get(pk=annotation_id)
+    if expected_version is not None and annotation.version != expected_version:
+        raise Conflict(
+            f"This annotation was changed since you opened it (now version "
+            f"{annotation.version}, you had {expected_version}). Reload and try again.",
+            current_version=annotation.version,
+            status=annotation.status,
+        )
+    return annotation
+
+
+def annotation_create(
+    *,
+    article: Article,
+    author,
+    start: int,
+    end: int,
+    quote: str,
+    verdict: str,
+    note: str = "",
+    evidence: Iterable[dict] | None = None,
+    copied_from: Annotation | None = None,
+) -> Annotation:
+    if not can_annotate(author):
+        raise PermissionDenied("Only reviewers can annotate.")
+    check_span(article.text, start, end, quote)
+    note = clean_plain_text(note or "", field="note", max_length=NOTE_MAX)
+    links = _clean_evidence(evidence)
+    _check_verdict(verdict, links)
+    prefix, suffix = textlib.context(article.text, start, end)
+    annotation = Annotation(
+        article=article,
+        author=author,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        verdict=verdict,
+        note=note,
+        revision=article.revision,
+        copied_from=copied_from,
+    )
+    annotation.full_clean()
+    with transaction.atomic():
+        annotation.save()
+        EvidenceLink.objects.bulk_create(EvidenceLink(annotation=annotation, **e) for e in links)
+        changes = {
+            "start": {"before": None, "after": start},
+            "end": {"before": None, "after": end},
+            "verdict": {"before": None, "after": verdict},
+            "note": {"before": None, "after": note},
+            "evidence": {"before": None, "after": links},
+        }
+        if copied_from is not None:
+            _record(annotation, author, Action.COPIED, changes=changes,
+                    comment=f"Copied from annotation #{copied_from.pk} on article "
+                    f"#{copied_from.article_id}.")
+        else:
+            _record(annotation, author, Action.CREATED, changes=changes)
+    return annotation
+
+
+_UNSET = object()
+
+
+def _apply_fields(annotation: Annotation, *, verdict, note, evidence) -> tuple[dict, list | None]:
+    """Set the given fields; return the before/after of what changed and new evidence."""
+    changes: dict = {}
+    links = None
+    current_links = _evidence_list(annotation)
+    if evidence is not _UNSET:
+        links = _clean_evidence(evidence)
+        if links != current_links:
+            changes["evidence"] = {"before": current_links, "after": links}
+        else:
+            links = None
+    if verdict is not _UNSET and verdict != annotation.verdict:
+        changes["verdict"] = {"before": annotation.verdict, "after": verdict}
+        annotation.verdict = verdict
+    if note is not _UNSET:
+        note = clean_plain_text(note or "", field="note", max_length=NOTE_MAX)
+        if note != annotation.note:
+            changes["note"] = {"before": annotation.note, "after": note}
+            annotation.note = note
+    _check_verdict(annotation.verdict, links if links is not None else current_links)
+    return changes, links
+
+
+def _save_changes(annotation: Annotation, links: list | None) -> None:
+    annotation.version += 1
+    annotation.full_clean()
+    annotation.save()
+    if links is not None:
+        annotation.evidence.all().delete()
+        EvidenceLink.objects.bulk_create(EvidenceLink(annotation=annotation, **e) for e in links)
+
+
+def annotation_update(
+    *,
+    annotation_id: int,
+    actor,
+    expected_version: int,
+    verdict=_UNSET,
+    note=_UNSET,
+    evidence=_UNSET,
+) -> Annotation:
+    """The author edits verdict, note or evidence. Editing after "changes requested"
+    resubmits it for review. Approved and rejected annotations are locked."""
+    with transaction.atomic():
+        annotation = _locked(annotation_id, expected_version)
+        if annotation.author_id != actor.pk:
+            raise PermissionDenied("Only the author can edit an annotation.")
+        if annotation.status in (Status.APPROVED, Status.REJECTED):
+            raise Conflict(
+                f"This annotation is {annotation.get_status_display().lower()}; "
+                "it can no longer be edited.",
+                current_version=annotation.version,
+                status=annotation.status,
+            )
+        changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
+        if not changes:
+            return annotation
+        if annotation.status == Status.CHANGES_REQUESTED:
+            changes["status"] = {"before": annotation.status, "after": Status.PENDING}
+            annotation.status = Status.PENDING
+        _save_changes(annotation, links)
+        _record(annotation, actor, Action.EDITED, changes=changes)
+    return annotation
+
+
+def annotation_delete(*, annotation_id: int, actor, expected_version: int | None) -> None:
+    """The author withdraws an annotation that is not approved. History is kept."""
+    with transaction.atomic():
+        annotation = _locked(annotation_id, expected_version)
+        if annotation.author_id != actor.pk:
+            raise PermissionDenied("Only the author can withdraw an annotation.")
+        if annotation.status == Status.APPROVED:
+            raise Conflict(
+                "An approved annotation cannot be withdrawn.",
+                current_version=annotation.version,
+                status=annotation.status,
+            )
+        annotation.deleted = True
+        annotation.version += 1
+        annotation.save(update_fields=["deleted", "version", "updated"])
+        _record(annotation, actor, Action.DELETED, changes={"deleted": {"before": False,
+                                                                        "after": True}})
+
+
+DECISIONS = {
+    "approve": (Status.APPROVED, Action.APPROVED),
+    "reject": (Status.REJECTED, Action.REJECTED),
+    "request_changes": (Status.CHANGES_REQUESTED, Action.CHANGES_REQUESTED),
+}
+
+
+def annotation_review(
+    *,
+    annotation_id: int,
+    editor,
+    decision: str,
+    expected_version: int | None,
+    comment: str = "",
+    verdict=_UNSET,
+    note=_UNSET,
+    evidence=_UNSET,
+) -> Annotation:
+    """An editor decides on a pending annotation; with approve, they may fix the verdict,
+    note or evidence in the same step (the event keeps before and after)."""
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": f"Choose one of: {', '.join(DECISIONS)}."})
+    if not is_editor(editor):
+        raise PermissionDenied("Only editors decide on annotations.")
+    comment = clean_plain_text(comment or "", field="comment", max_length=NOTE_MAX).strip()
+    if decision != "approve" and not comment:
+        raise ValidationError({"comment": "Say why, so the reviewer can act on it."})
+    fixing = any(v is not _UNSET for v in (verdict, note, evidence))
+    if fixing and decision != "approve":
+        raise ValidationError({"decision": "Only an approval can carry the editor's fix."})
+    with transaction.atomic():
+        annotation = _locked(annotation_id, expected_version)
+        if annotation.author_id == editor.pk:
+            raise PermissionDenied("Nobody decides on their own annotation.")
+        if annotation.status != Status.PENDING:
+            raise Conflict(
+                f"Already decided: this annotation is "
+                f"{annotation.get_status_display().lower()}.",
+                current_version=annotation.version,
+                status=annotation.status,
+            )
+        status, action = DECISIONS[decision]
+        changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
+        changes["status"] = {"before": annotation.status, "after": status}
+        annotation.status = status
+        annotation.review_comment = comment
+        _save_changes(annotation, links)
+        _record(annotation, editor, action, comment=comment, changes=changes)
+    return annotation
+
+
+def annotation_reopen(
+    *, annotation_id: int, editor, expected_version: int | None, comment: str = ""
+) -> Annotation:
+    """An editor sends a decided annotation back to pending."""
+    if not is_editor(editor):
+        raise PermissionDenied("Only editors reopen annotations.")
+    comment = clean_plain_text(comment or "", field="comment", max_length=NOTE_MAX).strip()
+    with transaction.atomic():
+        annotation = _locked(annotation_id, expected_version)
+        if annotation.status == Status.PENDING:
+            raise Conflict(
+                "This annotation is already pending.",
+                current_version=annotation.version,
+                status=annotation.status,
+            )
+        changes = {"status": {"before": annotation.status, "after": Status.PENDING}}
+        annotation.status = Status.PENDING
+        annotation.review_comment = comment
+        _save_changes(annotation, None)
+        _record(annotation, editor, Action.REOPENED, comment=comment, changes=changes)
+    return annotation

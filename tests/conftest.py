@@ -1,0 +1,40 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise
+# refuse ORM calls from the live_server tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import make_article, make_user  # noqa: E402
+
+
+def pytest_sessionstart(session):
+    # In CI a PostgreSQL run that silently fell back to SQLite would prove nothing.
+    if os.environ.get("CI") == "true" and os.environ.get("DATABASE_URL", "").startswith(
+        "postgres"
+    ):
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        assert "postgresql" in engine, f"DATABASE_URL set but engine is {engine}"
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("rita", groups=("reviewer",))
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return make_user("oscar", groups=("reviewer",))
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("edna", groups=("editor",))
+
+
+@pytest.fixture
+def article(db):
+    return make_article()
