@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, Annotation, Article, ArticleRevision, EvidenceLink, ReviewEvent
+from .models import Annotation, ApiToken, Article, ArticleRevision, EvidenceLink, ReviewEvent
 
 
 @admin.register(Article)

@@ -8,8 +8,9 @@ from .models import Annotation, Article, Status, Verdict
 
 
 def _count(field: str, value: str) -> Count:
-    return Count("annotations", filter=Q(**{f"annotations__{field}": value,
-                                            "annotations__deleted": False}))
+    return Count(
+        "annotations", filter=Q(**{f"annotations__{field}": value, "annotations__deleted": False})
+    )
 
 
 def article_list(*, q: str = "") -> QuerySet[Article]:

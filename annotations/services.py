@@ -212,9 +212,14 @@ def annotation_create(
             "evidence": {"before": None, "after": links},
         }
         if copied_from is not None:
-            _record(annotation, author, Action.COPIED, changes=changes,
-                    comment=f"Copied from annotation #{copied_from.pk} on article "
-                    f"#{copied_from.article_id}.")
+            _record(
+                annotation,
+                author,
+                Action.COPIED,
+                changes=changes,
+                comment=f"Copied from annotation #{copied_from.pk} on article "
+                f"#{copied_from.article_id}.",
+            )
         else:
             _record(annotation, author, Action.CREATED, changes=changes)
     return annotation
@@ -303,8 +308,9 @@ def annotation_delete(*, annotation_id: int, actor, expected_version: int | None
         annotation.deleted = True
         annotation.version += 1
         annotation.save(update_fields=["deleted", "version", "updated"])
-        _record(annotation, actor, Action.DELETED, changes={"deleted": {"before": False,
-                                                                        "after": True}})
+        _record(
+            annotation, actor, Action.DELETED, changes={"deleted": {"before": False, "after": True}}
+        )
 
 
 DECISIONS = {
@@ -343,8 +349,7 @@ def annotation_review(
             raise PermissionDenied("Nobody decides on their own annotation.")
         if annotation.status != Status.PENDING:
             raise Conflict(
-                f"Already decided: this annotation is "
-                f"{annotation.get_status_display().lower()}.",
+                f"Already decided: this annotation is {annotation.get_status_display().lower()}.",
                 current_version=annotation.version,
                 status=annotation.status,
             )

@@ -11,9 +11,7 @@ from tests.factories import make_article, make_user  # noqa: E402
 
 def pytest_sessionstart(session):
     # In CI a PostgreSQL run that silently fell back to SQLite would prove nothing.
-    if os.environ.get("CI") == "true" and os.environ.get("DATABASE_URL", "").startswith(
-        "postgres"
-    ):
+    if os.environ.get("CI") == "true" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
         from django.conf import settings
 
         engine = settings.DATABASES["default"]["ENGINE"]

@@ -21,8 +21,9 @@ SAMPLE_TEXT = (
 
 def make_user(username: str | None = None, *, groups: tuple[str, ...] = ("reviewer",), **extra):
     username = username or f"user{next(_seq)}"
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username,
-                                                **extra)
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, **extra
+    )
     user.groups.add(*Group.objects.filter(name__in=groups))
     return user
 
@@ -37,8 +38,16 @@ def make_article(text: str = SAMPLE_TEXT, *, title: str | None = None, **extra) 
     )
 
 
-def make_annotation(article: Article, author, phrase: str, *, verdict: str = "verified",
-                    note: str = "", evidence=None, occurrence: int = 0):
+def make_annotation(
+    article: Article,
+    author,
+    phrase: str,
+    *,
+    verdict: str = "verified",
+    note: str = "",
+    evidence=None,
+    occurrence: int = 0,
+):
     start = -1
     for _ in range(occurrence + 1):
         start = article.text.index(phrase, start + 1)

@@ -60,8 +60,12 @@ def test_bad_file_gives_one_line_and_loses_nothing(tmp_path, capsys, content, me
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     with pytest.raises(CommandError, match="1 failed"):
-        call_command("load_articles", str(SEEDS / "001_622b7633600e6242.txt"), str(bad),
-                     str(SEEDS / "004_940bfc33d1c3e862.txt"))
+        call_command(
+            "load_articles",
+            str(SEEDS / "001_622b7633600e6242.txt"),
+            str(bad),
+            str(SEEDS / "004_940bfc33d1c3e862.txt"),
+        )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith(f"{bad}: error: {message}")
@@ -86,8 +90,10 @@ def test_command_exits_non_zero_from_the_shell(tmp_path):
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "manage.py", "load_articles", str(bad)],
-        cwd=root, capture_output=True, text=True, env={"PATH": "", "DATABASE_URL":
-                                                       f"sqlite:///{tmp_path / 'x.sqlite3'}"},
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"},
     )
     assert result.returncode != 0
     assert f"{bad}: error:" in result.stderr

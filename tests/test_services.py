@@ -49,43 +49,70 @@ def test_create_refuses_bad_spans(article, reviewer, change, error):
 def test_whitespace_only_span_refused(article, reviewer):
     start = article.text.index(" ")
     with pytest.raises(ValidationError, match="not just spaces"):
-        services.annotation_create(article=article, author=reviewer, start=start,
-                                   end=start + 1, quote=" ", verdict="opinion")
+        services.annotation_create(
+            article=article,
+            author=reviewer,
+            start=start,
+            end=start + 1,
+            quote=" ",
+            verdict="opinion",
+        )
 
 
 def test_disputed_needs_evidence(article, reviewer):
     with pytest.raises(ValidationError, match="evidence link"):
-        services.annotation_create(article=article, author=reviewer, verdict="disputed",
-                                   evidence=[], **span(article, "waste"))
+        services.annotation_create(
+            article=article,
+            author=reviewer,
+            verdict="disputed",
+            evidence=[],
+            **span(article, "waste"),
+        )
 
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "/relative",
-     "https://exa mple.org", "https://example.org/\nx", "https://", "https://x.org/" + "a" * 2048],
+    [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "/relative",
+        "https://exa mple.org",
+        "https://example.org/\nx",
+        "https://",
+        "https://x.org/" + "a" * 2048,
+    ],
 )
 def test_evidence_url_refused(article, reviewer, url):
     with pytest.raises(ValidationError):
-        services.annotation_create(article=article, author=reviewer, verdict="verified",
-                                   evidence=[{"url": url}], **span(article, "waste"))
+        services.annotation_create(
+            article=article,
+            author=reviewer,
+            verdict="verified",
+            evidence=[{"url": url}],
+            **span(article, "waste"),
+        )
     assert not Annotation.objects.exists()
 
 
 def test_only_members_of_a_role_annotate(article):
     outsider = make_user("nobody", groups=())
     with pytest.raises(PermissionDenied):
-        services.annotation_create(article=article, author=outsider, verdict="opinion",
-                                   **span(article, "waste"))
+        services.annotation_create(
+            article=article, author=outsider, verdict="opinion", **span(article, "waste")
+        )
 
 
 def test_update_bumps_version_and_refuses_stale(article, reviewer):
     a = make_annotation(article, reviewer, "waste", verdict="opinion")
-    a = services.annotation_update(annotation_id=a.pk, actor=reviewer, expected_version=1,
-                                   note="because")
+    a = services.annotation_update(
+        annotation_id=a.pk, actor=reviewer, expected_version=1, note="because"
+    )
     assert a.version == 2
     with pytest.raises(services.Conflict) as info:
-        services.annotation_update(annotation_id=a.pk, actor=reviewer, expected_version=1,
-                                   note="stale")
+        services.annotation_update(
+            annotation_id=a.pk, actor=reviewer, expected_version=1, note="stale"
+        )
     assert info.value.current_version == 2
     assert Annotation.objects.get(pk=a.pk).note == "because"
     actions = list(a.events.values_list("action", flat=True))
@@ -95,39 +122,60 @@ def test_update_bumps_version_and_refuses_stale(article, reviewer):
 def test_only_author_updates(article, reviewer, other_reviewer):
     a = make_annotation(article, reviewer, "waste", verdict="opinion")
     with pytest.raises(PermissionDenied):
-        services.annotation_update(annotation_id=a.pk, actor=other_reviewer,
-                                   expected_version=1, note="mine now")
+        services.annotation_update(
+            annotation_id=a.pk, actor=other_reviewer, expected_version=1, note="mine now"
+        )
 
 
 def test_review_flow_and_resubmit(article, reviewer, editor):
     a = make_annotation(article, reviewer, "waste", verdict="opinion")
     with pytest.raises(ValidationError, match="Say why"):
-        services.annotation_review(annotation_id=a.pk, editor=editor,
-                                   decision="request_changes", expected_version=1)
-    a = services.annotation_review(annotation_id=a.pk, editor=editor,
-                                   decision="request_changes", expected_version=1,
-                                   comment="Add a source")
+        services.annotation_review(
+            annotation_id=a.pk, editor=editor, decision="request_changes", expected_version=1
+        )
+    a = services.annotation_review(
+        annotation_id=a.pk,
+        editor=editor,
+        decision="request_changes",
+        expected_version=1,
+        comment="Add a source",
+    )
     assert a.status == Status.CHANGES_REQUESTED and a.review_comment == "Add a source"
-    a = services.annotation_update(annotation_id=a.pk, actor=reviewer, expected_version=2,
-                                   evidence=[{"url": "https://example.org/a"}])
+    a = services.annotation_update(
+        annotation_id=a.pk,
+        actor=reviewer,
+        expected_version=2,
+        evidence=[{"url": "https://example.org/a"}],
+    )
     assert a.status == Status.PENDING and a.version == 3
-    a = services.annotation_review(annotation_id=a.pk, editor=editor, decision="approve",
-                                   expected_version=3, verdict="verified")
+    a = services.annotation_review(
+        annotation_id=a.pk,
+        editor=editor,
+        decision="approve",
+        expected_version=3,
+        verdict="verified",
+    )
     assert (a.status, a.verdict) == (Status.APPROVED, "verified")
     approved = a.events.get(action=Action.APPROVED)
     assert approved.changes["verdict"] == {"before": "opinion", "after": "verified"}
     with pytest.raises(services.Conflict, match="Already decided"):
-        services.annotation_review(annotation_id=a.pk, editor=editor, decision="reject",
-                                   expected_version=4, comment="no")
+        services.annotation_review(
+            annotation_id=a.pk, editor=editor, decision="reject", expected_version=4, comment="no"
+        )
     with pytest.raises(services.Conflict):
-        services.annotation_update(annotation_id=a.pk, actor=reviewer, expected_version=4,
-                                   note="late")
+        services.annotation_update(
+            annotation_id=a.pk, actor=reviewer, expected_version=4, note="late"
+        )
     with pytest.raises(services.Conflict):
         services.annotation_delete(annotation_id=a.pk, actor=reviewer, expected_version=4)
     a = services.annotation_reopen(annotation_id=a.pk, editor=editor, expected_version=4)
     assert a.status == Status.PENDING
     assert list(a.events.values_list("action", flat=True)) == [
-        Action.CREATED, Action.CHANGES_REQUESTED, Action.EDITED, Action.APPROVED, Action.REOPENED
+        Action.CREATED,
+        Action.CHANGES_REQUESTED,
+        Action.EDITED,
+        Action.APPROVED,
+        Action.REOPENED,
     ]
 
 
@@ -135,11 +183,13 @@ def test_nobody_decides_own_work_and_reviewers_never_decide(article, reviewer):
     both = make_user("both", groups=("reviewer", "editor"))
     a = make_annotation(article, both, "waste", verdict="opinion")
     with pytest.raises(PermissionDenied):
-        services.annotation_review(annotation_id=a.pk, editor=both, decision="approve",
-                                   expected_version=1)
+        services.annotation_review(
+            annotation_id=a.pk, editor=both, decision="approve", expected_version=1
+        )
     with pytest.raises(PermissionDenied):
-        services.annotation_review(annotation_id=a.pk, editor=reviewer, decision="approve",
-                                   expected_version=1)
+        services.annotation_review(
+            annotation_id=a.pk, editor=reviewer, decision="approve", expected_version=1
+        )
     assert Annotation.objects.get(pk=a.pk).status == Status.PENDING
 
 
@@ -148,8 +198,9 @@ def test_delete_keeps_history(article, reviewer):
     services.annotation_delete(annotation_id=a.pk, actor=reviewer, expected_version=1)
     assert not Annotation.objects.filter(pk=a.pk).exists()
     assert Annotation.all_objects.get(pk=a.pk).deleted
-    assert list(ReviewEvent.objects.filter(annotation_id=a.pk).values_list("action", flat=True)) \
-        == [Action.CREATED, Action.DELETED]
+    assert list(
+        ReviewEvent.objects.filter(annotation_id=a.pk).values_list("action", flat=True)
+    ) == [Action.CREATED, Action.DELETED]
 
 
 def test_review_events_are_append_only(article, reviewer):
@@ -170,8 +221,9 @@ def test_database_refuses_inverted_span(article, reviewer):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Annotation.objects.create(article=article, author=reviewer, start=5, end=5, quote="",
-                                  verdict="opinion")
+        Annotation.objects.create(
+            article=article, author=reviewer, start=5, end=5, quote="", verdict="opinion"
+        )
 
 
 def test_database_refuses_non_http_evidence(article, reviewer):

@@ -18,8 +18,12 @@ def run_manage(*args, **env):
 
 def test_deploy_check_is_clean_in_production_settings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="x" * 64 + "-production-key-for-the-check",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 64 + "-production-key-for-the-check",
         ALLOWED_HOSTS="factcheck.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -38,8 +42,14 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-        env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "workbench.settings",
-             "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}"},
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "DJANGO_SETTINGS_MODULE": "workbench.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+        },
     )
     assert result.stdout.strip() == "wal", result.stderr

@@ -43,7 +43,10 @@ def test_seed_002_title_line_and_junk_kept():
 
 def test_seed_003_markdown_image_alt_is_title():
     parsed = parse_seed("003")
-    assert parsed.title == "Russia has won a war against the West: What the Putin-Trump call really means"
+    assert (
+        parsed.title
+        == "Russia has won a war against the West: What the Putin-Trump call really means"
+    )
     assert "![" not in parsed.body
     assert parsed.body.startswith("The new reality is that the West can be stopped")
 
@@ -78,7 +81,7 @@ def test_hash_is_stable_sha256():
 
 def test_looks_binary():
     assert t.looks_binary(bytes(range(256)) * 4)
-    assert not t.looks_binary("plain prose\twith a tab\n".encode() * 50)
+    assert not t.looks_binary(b"plain prose\twith a tab\n" * 50)
 
 
 def test_parse_refuses_header_only():

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,148 +15,336 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(db_index=True, max_length=8)),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('last_used', models.DateTimeField(blank=True, null=True)),
-                ('revoked', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(db_index=True, max_length=8)),
+                ("name", models.CharField(blank=True, max_length=100)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("last_used", models.DateTimeField(blank=True, null=True)),
+                ("revoked", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created'],
+                "ordering": ["-created"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True, max_length=2048)),
-                ('published', models.DateField(blank=True, null=True)),
-                ('text', models.TextField(help_text='Normalised body; annotation offsets point into it.')),
-                ('content_hash', models.CharField(max_length=64, unique=True)),
-                ('source_file', models.CharField(blank=True, db_index=True, max_length=500)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('near_duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='near_duplicates', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("source", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True, max_length=2048)),
+                ("published", models.DateField(blank=True, null=True)),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="Normalised body; annotation offsets point into it."
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64, unique=True)),
+                ("source_file", models.CharField(blank=True, db_index=True, max_length=500)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "near_duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="near_duplicates",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published', '-created', '-id'],
+                "ordering": ["-published", "-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField(help_text='Code point offset into article.text.')),
-                ('end', models.PositiveIntegerField(help_text='Code point offset, exclusive.')),
-                ('quote', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=32)),
-                ('suffix', models.CharField(blank=True, max_length=32)),
-                ('verdict', models.CharField(choices=[('verified', 'Verified'), ('disputed', 'Disputed'), ('opinion', 'Opinion')], max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('changes_requested', 'Changes requested')], default='pending', max_length=24)),
-                ('review_comment', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('orphaned', models.BooleanField(default=False)),
-                ('deleted', models.BooleanField(default=False)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True, db_index=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annotations', to=settings.AUTH_USER_MODEL)),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='annotations.annotation')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annotations', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "start",
+                    models.PositiveIntegerField(help_text="Code point offset into article.text."),
+                ),
+                ("end", models.PositiveIntegerField(help_text="Code point offset, exclusive.")),
+                ("quote", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=32)),
+                ("suffix", models.CharField(blank=True, max_length=32)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("opinion", "Opinion"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("changes_requested", "Changes requested"),
+                        ],
+                        default="pending",
+                        max_length=24,
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("orphaned", models.BooleanField(default=False)),
+                ("deleted", models.BooleanField(default=False)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annotations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="annotations.annotation",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annotations",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'end', 'id'],
-                'base_manager_name': 'all_objects',
+                "ordering": ["start", "end", "id"],
+                "base_manager_name": "all_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ArticleRevision',
+            name="ArticleRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'number'],
+                "ordering": ["article", "number"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(max_length=2048)),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='annotations.annotation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.CharField(max_length=2048)),
+                ("title", models.CharField(blank=True, max_length=300)),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="annotations.annotation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewEvent',
+            name="ReviewEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('changes_requested', 'Changes requested'), ('reopened', 'Reopened'), ('deleted', 'Deleted'), ('reanchored', 'Re-anchored'), ('orphaned', 'Orphaned'), ('reattached', 'Re-attached'), ('copied', 'Copied from duplicate')], max_length=24)),
-                ('comment', models.TextField(blank=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('version', models.PositiveIntegerField(help_text='Annotation version after this change.')),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_events', to=settings.AUTH_USER_MODEL)),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='annotations.annotation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("edited", "Edited"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("changes_requested", "Changes requested"),
+                            ("reopened", "Reopened"),
+                            ("deleted", "Deleted"),
+                            ("reanchored", "Re-anchored"),
+                            ("orphaned", "Orphaned"),
+                            ("reattached", "Re-attached"),
+                            ("copied", "Copied from duplicate"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                (
+                    "version",
+                    models.PositiveIntegerField(help_text="Annotation version after this change."),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="annotations.annotation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created', 'id'],
+                "ordering": ["created", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='annotation',
-            index=models.Index(fields=['article', 'start'], name='annotation_article_start'),
+            model_name="annotation",
+            index=models.Index(fields=["article", "start"], name="annotation_article_start"),
         ),
         migrations.AddIndex(
-            model_name='annotation',
-            index=models.Index(fields=['status', 'created'], name='annotation_status_created'),
+            model_name="annotation",
+            index=models.Index(fields=["status", "created"], name="annotation_status_created"),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('end__gt', models.F('start'))), name='annotation_span_valid'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0), ("end__gt", models.F("start"))),
+                name="annotation_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('verdict__in', ['verified', 'disputed', 'opinion'])), name='annotation_verdict_valid'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("verdict__in", ["verified", "disputed", "opinion"])),
+                name="annotation_verdict_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'rejected', 'changes_requested'])), name='annotation_status_valid'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "approved", "rejected", "changes_requested"])
+                ),
+                name="annotation_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='annotation_version_valid'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="annotation_version_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlerevision',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='revision_unique_number'),
+            model_name="articlerevision",
+            constraint=models.UniqueConstraint(
+                fields=("article", "number"), name="revision_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.CheckConstraint(condition=models.Q(('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='evidence_url_http'),
+            model_name="evidencelink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("url__startswith", "http://"), ("url__startswith", "https://"), _connector="OR"
+                ),
+                name="evidence_url_http",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['created', 'edited', 'approved', 'rejected', 'changes_requested', 'reopened', 'deleted', 'reanchored', 'orphaned', 'reattached', 'copied'])), name='reviewevent_action_valid'),
+            model_name="reviewevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "created",
+                            "edited",
+                            "approved",
+                            "rejected",
+                            "changes_requested",
+                            "reopened",
+                            "deleted",
+                            "reanchored",
+                            "orphaned",
+                            "reattached",
+                            "copied",
+                        ],
+                    )
+                ),
+                name="reviewevent_action_valid",
+            ),
         ),
     ]

@@ -10,8 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reviewer_logs_in_and_sees_the_seed_articles(page, live_server, login, reviewer,
-                                                     artifacts):
+def test_reviewer_logs_in_and_sees_the_seed_articles(page, live_server, login, reviewer, artifacts):
     call_command("load_articles", str(SEEDS))
     page.goto(live_server.url)
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
