@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Q, QuerySet
 
+from . import anchoring
 from .models import Annotation, Article, Status, Verdict
 
 
@@ -28,10 +31,90 @@ def article_list(*, q: str = "") -> QuerySet[Article]:
 
 
 def article_annotations(*, article: Article) -> QuerySet[Annotation]:
-    """Live annotations of one article in text order, with author and evidence."""
+    """Live annotations of one article in text order, with author and evidence. Orphans
+    are left out: their offsets point into an earlier revision of the text."""
     return (
-        Annotation.objects.filter(article=article)
+        Annotation.objects.filter(article=article, orphaned=False)
         .select_related("author")
         .prefetch_related("evidence")
         .order_by("start", "end", "id")
     )
+
+
+def orphan_list(*, article: Article | None = None) -> QuerySet[Annotation]:
+    """Orphaned annotations (of one article, or all), oldest article first."""
+    qs = Annotation.objects.filter(orphaned=True)
+    if article is not None:
+        qs = qs.filter(article=article)
+    return (
+        qs.select_related("author", "article")
+        .defer("article__text")
+        .prefetch_related("evidence")
+        .order_by("article_id", "start", "id")
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateVerdict:
+    """An annotation of a near duplicate whose quote is found verbatim in this text."""
+
+    annotation: Annotation
+    start: int
+    end: int
+    # The current user already carried this verdict over (as annotation `copy_id`).
+    copy_id: int | None = None
+
+
+@dataclass
+class DuplicateSource:
+    article: Article
+    verdicts: list[DuplicateVerdict] = field(default_factory=list)
+    # Annotations of that article whose words are not in this one.
+    not_found: int = 0
+
+
+def duplicate_verdicts(*, article: Article, user) -> list[DuplicateSource]:
+    """For each near duplicate of `article` (either direction), its live, non-rejected,
+    attached annotations placed in this article's text. Four queries at most."""
+    others = list(
+        Article.objects.filter(
+            Q(pk=article.near_duplicate_of_id) | Q(near_duplicate_of_id=article.pk)
+        )
+        .exclude(pk=article.pk)
+        .defer("text")
+        .order_by("id")
+    )
+    if not others:
+        return []
+    sources = {other.pk: DuplicateSource(other) for other in others}
+    annotations = list(
+        Annotation.objects.filter(article_id__in=sources, orphaned=False)
+        .exclude(status=Status.REJECTED)
+        .select_related("author")
+        .prefetch_related("evidence")
+        .order_by("article_id", "start", "end", "id")
+    )
+    copies = dict(
+        Annotation.objects.filter(
+            article=article, author_id=getattr(user, "pk", None), copied_from__in=annotations
+        ).values_list("copied_from_id", "id")
+    )
+    for annotation in annotations:
+        source = sources[annotation.article_id]
+        placement = anchoring.find_exact(
+            article.text,
+            anchoring.Anchor(
+                annotation.start,
+                annotation.end,
+                annotation.quote,
+                annotation.prefix,
+                annotation.suffix,
+            ),
+        )
+        if placement is None:
+            source.not_found += 1
+            continue
+        source.verdicts.append(
+            DuplicateVerdict(annotation, placement.start, placement.end, copies.get(annotation.pk))
+        )
+    return list(sources.values())
