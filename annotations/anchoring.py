@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,10 +35,13 @@ QUOTE_WEIGHT = 0.75
 # Below this score a candidate is not trusted. A quote with a quarter of its characters
 # changed and unfamiliar context (0.5625) fails; a fixed typo in place (about 0.98) passes.
 MIN_SCORE = 0.7
-# An exact quote whose context is less alike than this is compared with fuzzy candidates.
-NEAREST_MIN_CONTEXT = 0.5
 # The fuzzy search looks this far (at least) either side of the expected position first.
-WINDOW = 512
+WINDOW = 256
+# A moved and edited passage lies in new text (as the diff sees it) that can hold the
+# quote; the search there reaches this far beyond it, for words the diff matched by chance.
+CONTEXT_REACH = 32
+# Gram length for the filter that skips regions which cannot hold a match.
+Q = 3
 # How many separate fuzzy candidates get a context score before choosing.
 MAX_CANDIDATES = 8
 
@@ -107,16 +112,28 @@ def match_ends(pattern: str, text: str) -> list[int]:
     return out
 
 
-def _best_start(pattern: str, text: str, end: int, budget: int) -> tuple[int, int]:
-    """Start and distance of the closest match of `pattern` ending exactly at `end`."""
+def _agree(a: str, b: str) -> int:
+    """How many leading characters two strings share."""
+    return len(os.path.commonprefix((a, b)))
+
+
+def _best_start(
+    pattern: str, text: str, end: int, budget: int, prefix: str = ""
+) -> tuple[int, int]:
+    """Start and distance of the closest match of `pattern` ending exactly at `end`;
+    among equally close starts, the one the stored prefix leads up to best."""
     lo = max(0, end - len(pattern) - budget)
     window = text[lo:end]
     # Matching the reversed pattern against the reversed window finds where it starts.
     distances = match_ends(pattern[::-1], window[::-1])
-    best_i = min(
-        range(len(distances)),
-        key=lambda i: (distances[i], abs((i + 1) - len(pattern))),
-    )
+    reversed_prefix = prefix[::-1]
+
+    def rank(i: int) -> tuple[int, int, int]:
+        start = end - (i + 1)
+        before = text[max(0, start - len(prefix)) : start][::-1]
+        return distances[i], -_agree(before, reversed_prefix), abs((i + 1) - len(pattern))
+
+    best_i = min(range(len(distances)), key=rank)
     return end - (best_i + 1), distances[best_i]
 
 
@@ -236,25 +253,38 @@ def _fuzzy_in(
 ) -> Placement | None:
     quote = anchor.quote
     distances = match_ends(quote, text[lo:hi])
-    # Each run of acceptable end positions is one candidate: keep its best end.
-    runs: list[tuple[int, int]] = []
-    run_best: tuple[int, int] | None = None
+    # Each run of acceptable end positions is one candidate; the ends at the run's lowest
+    # distance can differ in context (a letter more or less at an edge).
+    runs: list[list[int]] = []  # [distance, end, end, ...]
+    run: list[int] | None = None
     for i, d in enumerate(distances):
         if d <= budget:
-            if run_best is None or d < run_best[0]:
-                run_best = (d, i)
-        elif run_best is not None:
-            runs.append(run_best)
-            run_best = None
-    if run_best is not None:
-        runs.append(run_best)
+            if run is None or d < run[0]:
+                run = [d, i]
+            elif d == run[0]:
+                run.append(i)
+        elif run is not None:
+            runs.append(run)
+            run = None
+    if run is not None:
+        runs.append(run)
     if not runs:
         return None
     runs.sort(key=lambda r: (r[0], abs(lo + r[1] - len(quote) - expected)))
     best: Placement | None = None
-    for _, i in runs[:MAX_CANDIDATES]:
-        end = lo + i + 1
-        start, distance = _best_start(quote, text, end, budget)
+    for run in runs[:MAX_CANDIDATES]:
+        # Of the equally close ends, the one the stored suffix follows best.
+        end = (
+            lo
+            + 1
+            + max(
+                run[1:],
+                key=lambda i: _agree(
+                    text[lo + i + 1 : lo + i + 1 + len(anchor.suffix)], anchor.suffix
+                ),
+            )
+        )
+        start, distance = _best_start(quote, text, end, budget, anchor.prefix)
         if distance > budget or not text[start:end].strip():
             continue
         quote_sim = 1 - distance / len(quote)
@@ -268,7 +298,7 @@ def _fuzzy_in(
 def _regions(
     new_regions: Sequence[tuple[int, int]], length: int, size: int, reach: int
 ) -> list[tuple[int, int]]:
-    """New-text regions big enough to hold most of a quote, widened and merged."""
+    """New-text regions big enough to hold a quote, widened and merged."""
     merged: list[tuple[int, int]] = []
     for lo, hi in new_regions:
         if hi - lo < size:
@@ -279,6 +309,12 @@ def _regions(
         else:
             merged.append((lo, hi))
     return merged
+
+
+@functools.lru_cache(maxsize=512)
+def _grams(chunk: str) -> frozenset[str]:
+    # The same regions are checked for every anchor of a re-import.
+    return frozenset(chunk[i : i + Q] for i in range(len(chunk) - Q + 1))
 
 
 def _fuzzy(
@@ -292,7 +328,7 @@ def _fuzzy(
     budget = int(len(anchor.quote) * ERROR_BUDGET)
     if budget == 0 or not text:
         return None
-    reach = max(WINDOW, 2 * len(anchor.quote))
+    reach = max(WINDOW, len(anchor.quote))
     lo = max(0, expected - reach)
     hi = min(len(text), expected + len(anchor.quote) + reach)
     found = _fuzzy_in(text, anchor, lo, hi, budget, expected)
@@ -302,10 +338,18 @@ def _fuzzy(
         elsewhere = [(0, len(text))] if lo > 0 or hi < len(text) else []
     else:
         n = len(anchor.quote)
-        elsewhere = _regions(new_regions, len(text), (n - budget) // 2, n + budget)
+        elsewhere = _regions(new_regions, len(text), n - budget, budget + CONTEXT_REACH)
+    # Each edit spoils at most Q of the quote's Q-grams, so a match within the budget
+    # keeps at least `needed` of them: a region with fewer is skipped without a search.
+    grams = [anchor.quote[i : i + Q] for i in range(len(anchor.quote) - Q + 1)]
+    needed = len(grams) - Q * budget
     for region_lo, region_hi in elsewhere:
         if region_lo >= lo and region_hi <= hi:
             continue
+        if needed > 0:
+            present = _grams(text[region_lo:region_hi])
+            if sum(g in present for g in grams) < needed:
+                continue
         other = _fuzzy_in(text, anchor, region_lo, region_hi, budget, expected)
         if other is not None and (found is None or other.score > found.score):
             found = other
@@ -324,20 +368,16 @@ def locate(
         expected = anchor.start
     if not anchor.quote.strip():
         return Placement(None, None, ORPHAN, 0.0)
+    # The words themselves, wherever they are, beat any approximation of them.
     exact = _exact(text, anchor, expected)
-    if exact is not None and (
-        exact.method == EXACT
-        or exact.score >= QUOTE_WEIGHT + (1 - QUOTE_WEIGHT) * NEAREST_MIN_CONTEXT
-    ):
+    if exact is not None:
         return exact
     fuzzy = _fuzzy(text, anchor, expected, new_regions)
-    candidates = [p for p in (exact, fuzzy) if p is not None]
-    if not candidates:
+    if fuzzy is None:
         return Placement(None, None, ORPHAN, 0.0)
-    best = max(candidates, key=lambda p: (p.score, p.method == NEAREST))
-    if best.score < MIN_SCORE:
-        return Placement(None, None, ORPHAN, best.score)
-    return best
+    if fuzzy.score < MIN_SCORE:
+        return Placement(None, None, ORPHAN, fuzzy.score)
+    return fuzzy
 
 
 def find_exact(text: str, anchor: Anchor, expected: int | None = None) -> Placement | None:

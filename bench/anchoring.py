@@ -22,14 +22,10 @@ ANNOTATIONS = 2_000
 EDITS = 120
 SEED = 8
 
-_VOCABULARY = (
-    "the minister said that council budget bridge euros million report critics "
-    "claimed investment decade spokesperson government official figures rose fell "
-    "percent according to data analysis election vote party policy health hospital "
-    "school teachers wages inflation prices energy climate emissions targets court "
-    "ruling appeal judge police officers city region border trade deal tariffs"
-)
-WORDS = _VOCABULARY.split()
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# Sentences are drawn from the seed articles' own words, so the text has the variety of
+# real news prose rather than a handful of repeated words.
+WORDS = sorted({w for p in SEEDS.glob("*.txt") for w in p.read_text(encoding="utf-8").split()})
 
 
 def make_article(rng: random.Random) -> str:
