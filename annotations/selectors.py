@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from . import anchoring
 from .models import Annotation, Article, EvidenceLink, Status, Verdict
@@ -94,9 +94,19 @@ class DuplicateSource:
     not_found: int = 0
 
 
+def article_with_duplicates() -> QuerySet[Article]:
+    """Articles with the one they duplicate, and whether any article duplicates them."""
+    return Article.objects.select_related("near_duplicate_of").annotate(
+        has_near_duplicates=Exists(Article.objects.filter(near_duplicate_of=OuterRef("pk")))
+    )
+
+
 def duplicate_verdicts(*, article: Article, user) -> list[DuplicateSource]:
     """For each near duplicate of `article` (either direction), its live, non-rejected,
-    attached annotations placed in this article's text. Four queries at most."""
+    attached annotations placed in this article's text. Four queries at most, none for
+    an article from article_with_duplicates() that has no duplicates."""
+    if not article.near_duplicate_of_id and getattr(article, "has_near_duplicates", None) is False:
+        return []
     others = list(
         Article.objects.filter(
             Q(pk=article.near_duplicate_of_id) | Q(near_duplicate_of_id=article.pk)
