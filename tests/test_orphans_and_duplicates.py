@@ -253,5 +253,6 @@ def test_no_duplicates_costs_no_query(article, reviewer, django_assert_num_queri
     with django_assert_num_queries(0):
         assert selectors.duplicate_verdicts(article=article, user=reviewer) == []
     # Without the annotation it has to ask.
+    plain = make_article()
     with django_assert_num_queries(1):
-        assert selectors.duplicate_verdicts(article=make_article(), user=reviewer) == []
+        assert selectors.duplicate_verdicts(article=plain, user=reviewer) == []
