@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import anchoring
 from . import text as textlib
@@ -176,7 +176,15 @@ def article_replace_text(
         if source_file:
             article.source_file = source_file[:500]
         article.full_clean()
-        article.save()
+        try:
+            with transaction.atomic():
+                article.save()
+        except IntegrityError:
+            # Another import stored this very text a moment ago.
+            raise textlib.ArticleFileError(
+                f"the new text of article #{article.pk} is already another article's text; "
+                "not replacing it"
+            ) from None
         summary = _reanchor_annotations(article, old_text, old_revision, actor)
     return ImportResult(
         article,

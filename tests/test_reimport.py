@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from annotations import services
 from annotations.anchoring import MIN_SCORE
 from annotations.models import Action, Annotation, Article, ArticleRevision, ReviewEvent, Status
+from annotations.text import ArticleFileError, content_hash, normalise, parse_article
 from tests.factories import make_annotation
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -212,3 +213,24 @@ def test_reimport_is_one_transaction(seeded, monkeypatch, capsys):
     assert not ArticleRevision.objects.exists()
     assert not Annotation.objects.filter(orphaned=True).exists()
     assert set(Annotation.objects.values_list("revision", flat=True)) == {1}
+
+
+@pytest.mark.django_db
+def test_a_concurrent_import_of_the_same_text_is_a_clear_error(seeded, monkeypatch):
+    _path, article, _spans = seeded
+    parsed = parse_article(normalise(edited(SEED.read_text(encoding="utf-8"))))
+    real_clean = Article.full_clean
+
+    def clean_then_someone_else_stores_it(self, *args, **kwargs):
+        real_clean(self, *args, **kwargs)
+        if self.pk == article.pk:
+            Article.objects.create(
+                title="Race", text=parsed.body, content_hash=content_hash(parsed.body)
+            )
+
+    monkeypatch.setattr(Article, "full_clean", clean_then_someone_else_stores_it)
+    with pytest.raises(ArticleFileError, match="already another article's text"):
+        services.article_replace_text(article_id=article.pk, parsed=parsed)
+    article.refresh_from_db()
+    assert article.revision == 1
+    assert not ArticleRevision.objects.exists()
