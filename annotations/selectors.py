@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Annotation, Article, Status, Verdict
+from .models import Annotation, Article, ReviewEvent, Status, Verdict
 
 
 def _count(field: str, value: str) -> Count:
@@ -34,4 +34,25 @@ def article_annotations(*, article: Article) -> QuerySet[Annotation]:
         .select_related("author")
         .prefetch_related("evidence")
         .order_by("start", "end", "id")
+    )
+
+
+def articles_with_counts() -> QuerySet[Article]:
+    """All articles, text included, with their annotation counts by verdict and status."""
+    counts = {f"n_{v}": _count("verdict", v) for v in Verdict.values}
+    counts |= {f"n_{s}": _count("status", s) for s in Status.values}
+    return Article.objects.annotate(**counts)
+
+
+def annotations_for_api() -> QuerySet[Annotation]:
+    """Live annotations with author and evidence, in id order (stable for cursor paging)."""
+    return Annotation.objects.select_related("author").prefetch_related("evidence").order_by("id")
+
+
+def annotation_history(*, annotation_id: int) -> QuerySet[ReviewEvent]:
+    """Every event of one annotation, withdrawn ones included, oldest first."""
+    return (
+        ReviewEvent.objects.filter(annotation_id=annotation_id)
+        .select_related("actor")
+        .order_by("id")
     )
