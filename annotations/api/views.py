@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -288,3 +290,24 @@ class AnnotationHistory(generics.ListAPIView):
         if annotation_id > ID_MAX or not Annotation.all_objects.filter(pk=annotation_id).exists():
             raise NotFound()
         return selectors.annotation_history(annotation_id=annotation_id)
+
+
+# Schema and docs ------------------------------------------------------------------------
+
+
+class JsonErrorsMixin:
+    """Errors as JSON even on views whose normal output is YAML or HTML."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    url_name = "api-schema"
