@@ -46,7 +46,21 @@ class BoundedIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
 
 
-class AnnotationFilter(filters.FilterSet):
+class StrictFilterSet(filters.FilterSet):
+    """A parameter that is present must hold a value: `?verdict=` is an error, not "any"."""
+
+    empty_refused: tuple[str, ...] = ()
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.empty_refused:
+            if name in self.data and not str(self.data.get(name)).strip():
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class AnnotationFilter(StrictFilterSet):
     article = IdFilter(field_name="article_id", help_text="Article id.")
     verdict = filters.ChoiceFilter(choices=Verdict.choices)
     status = filters.ChoiceFilter(choices=Status.choices)
@@ -59,6 +73,8 @@ class AnnotationFilter(filters.FilterSet):
         help_text="ISO 8601 date-time; annotations updated at or after it (inclusive, so a "
         "sync loop that passes the newest `updated` it saw never misses a row).",
     )
+
+    empty_refused = ("article", "verdict", "status", "updated_after")
 
     class Meta:
         model = Annotation

@@ -49,6 +49,8 @@ class StatusCountsSerializer(serializers.Serializer):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
+    # Blank when the source file named no link, so not declared as a URI.
+    url = serializers.CharField(read_only=True, help_text="The article's link, or blank.")
     verdict_counts = VerdictCountsSerializer(source="*", read_only=True)
     status_counts = StatusCountsSerializer(source="*", read_only=True)
 

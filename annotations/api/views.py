@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
@@ -290,6 +292,12 @@ class AnnotationHistory(generics.ListAPIView):
         if annotation_id > ID_MAX or not Annotation.all_objects.filter(pk=annotation_id).exists():
             raise NotFound()
         return selectors.annotation_history(annotation_id=annotation_id)
+
+
+@csrf_exempt  # it changes nothing, and must answer JSON to any method
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/: a JSON 404, not the HTML page (e.g. /annotations/abc/)."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 # Schema and docs ------------------------------------------------------------------------
