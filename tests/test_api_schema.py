@@ -7,7 +7,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -59,6 +61,17 @@ def served_schema(db) -> dict:
     return response.json()
 
 
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI app, minus closing the connection after each request (as Django's own
+    test client does): that would end the test's transaction on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def role_headers(role: str) -> dict:
     """A role's token, with data for it to find: an article, pending annotations of others."""
     user = make_user(f"st-{role}", groups=(role,))
@@ -94,14 +107,14 @@ SETTINGS = settings(
 
 @fuzz_schema.parametrize()
 @SETTINGS
-def test_api_as_a_reviewer(case, reviewer_headers):
-    case.call_and_validate(app=get_wsgi_application(), headers=reviewer_headers, checks=CHECKS)
+def test_api_as_a_reviewer(case, reviewer_headers, wsgi_app):
+    case.call_and_validate(app=wsgi_app, headers=reviewer_headers, checks=CHECKS)
 
 
 @full_schema.parametrize()
 @SETTINGS
-def test_api_as_an_editor(case, editor_headers):
-    case.call_and_validate(app=get_wsgi_application(), headers=editor_headers, checks=CHECKS)
+def test_api_as_an_editor(case, editor_headers, wsgi_app):
+    case.call_and_validate(app=wsgi_app, headers=editor_headers, checks=CHECKS)
 
 
 def test_the_fuzzed_schema_is_the_served_one(served_schema):
