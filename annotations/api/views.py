@@ -85,7 +85,11 @@ def validated(serializer_class, data) -> dict:
 # Articles -------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["articles"], responses={200: ArticleSerializer, **docs.LIST_ERRORS})
+@extend_schema(
+    tags=["articles"],
+    summary="List articles",
+    responses={200: ArticleSerializer, **docs.LIST_ERRORS},
+)
 class ArticleList(generics.ListAPIView):
     """Articles in id order, with annotation counts; `?q=` searches titles."""
 
@@ -97,7 +101,11 @@ class ArticleList(generics.ListAPIView):
         return selectors.articles_with_counts().defer("text")
 
 
-@extend_schema(tags=["articles"], responses={200: ArticleDetailSerializer, **docs.READ_ERRORS})
+@extend_schema(
+    tags=["articles"],
+    summary="One article, with its text",
+    responses={200: ArticleDetailSerializer, **docs.READ_ERRORS},
+)
 class ArticleDetail(generics.RetrieveAPIView):
     """One article with its full text; annotation offsets are code points into `text`."""
 
