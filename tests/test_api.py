@@ -216,6 +216,10 @@ def test_filter_updated_after_is_inclusive(as_reviewer, mixed):
         {"page_size": "0"},
         {"page_size": "-5"},
         {"cursor": "not-a-cursor"},
+        {"verdict": ""},
+        {"status": ""},
+        {"article": ""},
+        {"updated_after": ""},
     ],
 )
 def test_bad_list_parameters_are_400(as_reviewer, mixed, params):
@@ -351,6 +355,10 @@ def test_span_outside_the_text_is_400(as_reviewer, article):
         (b"null", "application/json"),
         (b"\xff\xfe", "application/json"),
         (b"article=1", "application/x-www-form-urlencoded"),
+        (b"[" * 100_000, "application/json"),
+        (b'{"a": ' * 50_000, "application/json"),
+        (b'{"start": NaN}', "application/json"),
+        (b'{"start": ' + b"9" * 5000 + b"}", "application/json"),
     ],
 )
 def test_malformed_bodies_are_4xx_json(as_reviewer, payload, content_type):
@@ -359,6 +367,29 @@ def test_malformed_bodies_are_4xx_json(as_reviewer, payload, content_type):
     )
     assert response.status_code in (400, 415)
     assert isinstance(response.json(), dict)
+
+
+def test_a_body_over_the_upload_limit_is_413_json(as_reviewer, article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = body_for(article, "waste", note="x" * 2000)
+    response = as_reviewer.post("/api/v1/annotations/", body, format="json")
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]
+
+
+def test_unmatched_api_paths_are_json_404_for_any_method(as_reviewer):
+    for method in ("get", "post", "patch", "delete"):
+        response = getattr(as_reviewer, method)("/api/v1/annotations/abc/", {}, format="json")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_options_describes_the_create_input(as_reviewer):
+    response = as_reviewer.options("/api/v1/annotations/")
+    assert response.status_code == 200
+    post = response.json()["actions"]["POST"]
+    assert {"article", "start", "end", "quote", "verdict"} <= set(post)
+    assert "status" not in post
 
 
 def test_users_without_a_role_cannot_create(article):

@@ -1,8 +1,8 @@
-"""Turn the services' exceptions into JSON answers: 400, 403, 404, 409, 422."""
+"""Turn the services' exceptions into JSON answers: 400, 403, 404, 409, 413, 422."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
@@ -25,6 +25,11 @@ def conflict_body(exc: services.Conflict) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": "The request body is too large."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, services.Conflict):
         return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, services.QuoteMismatch):

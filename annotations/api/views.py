@@ -132,6 +132,12 @@ class AnnotationListCreate(generics.ListAPIView):
     def get_queryset(self):
         return selectors.annotations_for_api()
 
+    def get_serializer_class(self):
+        # What OPTIONS describes for POST: the input, not the output.
+        if self.request is not None and self.request.method == "POST":
+            return AnnotationCreateSerializer
+        return AnnotationSerializer
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [*super().get_permissions(), CanAnnotate()]
