@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from annotations import services
 from annotations.models import Annotation, EvidenceLink, Verdict
+from tests.api_clients import FAST_HASHERS
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ ARTICLE_LIST_QUERIES = 2
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from annotations import services
+from tests.api_clients import FAST_HASHERS
 from tests.factories import make_annotation, make_article, make_user
 
 CHECKS = [
@@ -38,7 +39,7 @@ CHECKS = [
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def auth_header(user) -> dict:

@@ -11,13 +11,14 @@ from rest_framework.test import APIClient
 
 from annotations import services
 from annotations.models import ApiToken
+from tests.api_clients import FAST_HASHERS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def run(*args) -> str:
