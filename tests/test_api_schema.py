@@ -148,5 +148,7 @@ def test_docs_page_is_served_from_local_static_files(client, reviewer):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
+    # Content-Security-Policy `default-src 'self'`: no inline scripts or styles.
+    assert "<style" not in html and "<script>" not in html and "style=" not in html
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
