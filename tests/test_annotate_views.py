@@ -494,3 +494,20 @@ def test_withdraw_needs_a_version(rita, reviewer, article):
     assert rita.post(delete_url(a), {}).status_code == 400
     assert rita.get(delete_url(a)).status_code == 405
     assert Annotation.objects.filter(pk=a.pk).exists()
+
+
+def test_pages_need_no_inline_script_or_style(rita, reviewer, article):
+    """The Content-Security-Policy will be default-src 'self'."""
+    a = make_annotation(article, reviewer, "waste", verdict="opinion", note="n")
+    bodies = [
+        rita.get(page_url(article)).content.decode(),
+        rita.get(new_url(article)).content.decode(),
+        rita.get(edit_url(a)).content.decode(),
+        rita.post(new_url(article), span_data(article, "mayor"), headers=HTMX).content.decode(),
+    ]
+    for body in bodies:
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+        assert not re.search(r"\sstyle=", body)
+        assert not re.search(r"\son[a-z]+=", body)
+        assert "<style" not in body
+    assert '"includeIndicatorStyles":false' in bodies[0]

@@ -79,6 +79,7 @@
       end: end,
       quote: chars.slice(start, end).join(""),
       rect: range.getBoundingClientRect(),
+      range: range.cloneRange(),
     };
   }
 
@@ -99,6 +100,14 @@
     const left = Math.min(Math.max(0, rect.left - hostRect.left), maxLeft);
     box.style.top = top + "px";
     box.style.left = left + "px";
+  }
+
+  // Keep the chosen passage visibly marked while focus is in the form (the browser's own
+  // selection fades once the note field has focus). No DOM change, so offsets stay put.
+  function markPending(range) {
+    if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+    if (range) CSS.highlights.set("pending-annotation", new Highlight(range));
+    else CSS.highlights.delete("pending-annotation");
   }
 
   function hideAdder() {
@@ -173,6 +182,7 @@
     const preview = box.querySelector('[data-role="quote-preview"]');
     if (preview) preview.textContent = pending.quote;
     setVerdict(form, verdict);
+    markPending(pending.range);
     hideAdder();
     box.hidden = false;
     lastPosition = pending.rect;
@@ -183,6 +193,7 @@
 
   function closeForm() {
     const box = formBox();
+    markPending(null);
     hideAdder();
     showMessage("");
     if (!box) return;
@@ -339,6 +350,7 @@
     const box = formBox();
     if (!box || event.detail.target.id !== "annotation-form") return;
     if (box.hidden) {
+      markPending(null);
       rememberBlankForm();
       pending = null;
       return;
