@@ -153,7 +153,8 @@ def test_form_errors_show_in_place(page, live_server, login, reviewer):
     article = seed_article()
     login(reviewer)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
-    drag_select(page, "Oleksandr Syrskyi")
+    phrase = "10,000 North Korean soldiers—confirmed by the Pentagon—who"
+    drag_select(page, phrase)
     page.keyboard.press("2")
     form = page.locator("#annotation-form")
     form.get_by_label("URL").fill("javascript:alert(1)")
@@ -168,7 +169,8 @@ def test_form_errors_show_in_place(page, live_server, login, reviewer):
     form.get_by_role("button", name="Remove this link").nth(1).click()
     expect(form.get_by_label("URL")).to_have_count(1)
     form.get_by_role("button", name="Save").click()
-    expect(page.locator("#article-text .hl-disputed")).to_have_text("Oleksandr Syrskyi")
+    expect(page.locator("#article-text .hl-disputed")).to_have_text(phrase)
+    assert Annotation.objects.get().quote == phrase
 
 
 @pytest.mark.django_db(transaction=True)
@@ -409,3 +411,19 @@ def test_annotate_page_screenshots(
     page.keyboard.press("Escape")
     page.set_viewport_size({"width": 420, "height": 900})
     page.screenshot(path=str(artifacts / "annotate-narrow.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_triple_click_takes_a_whole_paragraph(page, live_server, login, reviewer):
+    article = make_article("First paragraph here.\nSecond paragraph, the one we pick.\nThird.\n")
+    login(reviewer)
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    rects = page.evaluate(PHRASE_RECTS, ["one we", 0])
+    page.mouse.click(rects["first"]["x"] + 2, rects["first"]["y"] + 5, click_count=3)
+    page.keyboard.press("1")
+    expect(page.locator("#annotation-form .form-quote")).to_have_text(
+        "Second paragraph, the one we pick."
+    )
+    page.locator("#annotation-form").get_by_role("button", name="Save").click()
+    expect(page.locator("#annotation-panel .card")).to_have_count(1)
+    assert Annotation.objects.get().quote == "Second paragraph, the one we pick."
