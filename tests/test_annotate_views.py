@@ -440,7 +440,9 @@ def test_approved_annotation_is_locked(rita, reviewer, editor, article):
     services.annotation_review(
         annotation_id=a.pk, editor=editor, decision="approve", expected_version=1
     )
-    assert "can no longer be edited" in rita.get(edit_url(a), headers=HTMX).content.decode()
+    body = rita.get(edit_url(a), headers=HTMX).content.decode()
+    assert "can no longer be edited" in body
+    assert 'name="note"' not in body and ">Save</button>" not in body
     response = rita.post(edit_url(a), {"version": 2, "verdict": "verified"}, headers=HTMX)
     assert response.status_code == 409 and "can no longer be edited" in response.content.decode()
     response = rita.post(delete_url(a), {"version": 2}, headers=HTMX)

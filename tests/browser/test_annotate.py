@@ -149,7 +149,7 @@ def test_reviewer_marks_kursk_disputed_then_adds_an_overlapping_opinion(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_form_errors_show_in_place(page, live_server, login, reviewer):
+def test_form_errors_show_in_place(page, live_server, login, reviewer, artifacts):
     article = seed_article()
     login(reviewer)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
@@ -161,6 +161,7 @@ def test_form_errors_show_in_place(page, live_server, login, reviewer):
     form.get_by_role("button", name="Save").click()
     expect(form.locator(".evidence-row .field-error")).to_contain_text("http:// or https://")
     expect(form).to_be_visible()
+    form.screenshot(path=str(artifacts / "annotate-form-error.png"))
     assert not Annotation.objects.exists()
     # Fix it, add a second row, remove it again, save.
     form.get_by_label("URL").fill("https://www.nbcnews.com/")
@@ -347,6 +348,7 @@ def test_page_works_without_javascript(browser, live_server, reviewer, artifacts
     page.get_by_label("End").fill("13")
     page.get_by_label("Quote").fill("Plain reading")
     page.get_by_label("Opinion").check()
+    page.screenshot(path=str(artifacts / "annotate-no-js-form.png"))
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#article-text .hl-opinion")).to_have_text("Plain reading")
     assert Annotation.objects.get(verdict="opinion").quote == "Plain reading"
