@@ -429,3 +429,31 @@ def test_triple_click_takes_a_whole_paragraph(page, live_server, login, reviewer
     page.locator("#annotation-form").get_by_role("button", name="Save").click()
     expect(page.locator("#annotation-panel .card")).to_have_count(1)
     assert Annotation.objects.get().quote == "Second paragraph, the one we pick."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hostile_notes_stay_text(page, live_server, login, reviewer):
+    article = make_article('A <b>bold</b> claim " hx-get="/x" hx-trigger="load\n')
+    make_annotation(
+        article, reviewer, "bold", verdict="opinion", note='<img src=x onerror="window.__pwned=1">'
+    )
+    login(reviewer)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    page.evaluate(SELECT_PHRASE, "claim")
+    page.keyboard.press("3")
+    form = page.locator("#annotation-form")
+    form.get_by_label("Note").fill(
+        '" hx-get="/x" hx-trigger="load <script>window.__pwned=2</script>'
+    )
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator("#annotation-panel .card")).to_have_count(2)
+    expect(page.locator("#annotation-panel")).to_contain_text('" hx-get="/x" hx-trigger="load')
+    expect(page.locator("#annotation-panel")).to_contain_text(
+        '<img src=x onerror="window.__pwned=1">'
+    )
+    page.reload()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert not [url for url in requested if url.rstrip("/").endswith("/x")]
