@@ -52,7 +52,8 @@ def article_workbench_annotations(*, article: Article) -> list[Annotation]:
     for link in EvidenceLink.objects.filter(
         annotation__article=article, annotation__deleted=False
     ).order_by("id"):
-        links[link.annotation_id].append(link)
+        # A link whose annotation was added after the first query is simply not shown.
+        links.get(link.annotation_id, []).append(link)
     for a in annotations:
         a.links = links[a.pk]
     return annotations
