@@ -256,3 +256,26 @@ def test_no_duplicates_costs_no_query(article, reviewer, django_assert_num_queri
     plain = make_article()
     with django_assert_num_queries(1):
         assert selectors.duplicate_verdicts(article=plain, user=reviewer) == []
+
+
+@pytest.mark.django_db
+def test_api_says_which_article_is_a_near_duplicate(pair, reviewer):
+    from tests.api_clients import client_for
+
+    original, copy = pair
+    client = client_for(reviewer)
+    assert client.get(f"/api/v1/articles/{copy.pk}/").json()["near_duplicate_of"] == original.pk
+    listed = {
+        a["id"]: a["near_duplicate_of"] for a in client.get("/api/v1/articles/").json()["results"]
+    }
+    assert listed == {original.pk: None, copy.pk: original.pk}
+
+
+@pytest.mark.django_db
+def test_api_marks_orphans(reviewer):
+    from tests.api_clients import client_for
+
+    _article, orphan = orphan_of(reviewer)
+    body = client_for(reviewer).get(f"/api/v1/annotations/{orphan.pk}/").json()
+    assert body["orphaned"] is True
+    assert body["quote"] == QUOTE
