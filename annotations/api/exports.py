@@ -1,0 +1,245 @@
+"""Streamed exports: own-shape JSONL, W3C Web Annotations (JSON-LD), schema.org ClaimReview
+and CSV. Rows come from one cursor as plain dicts, are mapped by `export_mapping` and dumped
+with orjson, chunk by chunk, so memory stays flat and the first byte leaves at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import django_filters
+import orjson
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import export_mapping as mapping
+from ..models import Annotation, Status, Verdict
+from ..roles import is_editor
+from ..selectors import annotation_export_chunks, annotation_export_queryset
+
+Chunks = Iterable[list[tuple[dict, list[dict]]]]
+
+STATUS_ALL = "all"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ExportFilter(django_filters.FilterSet):
+    """The annotation list's filters; `status=all` lifts the status filter (editors only)."""
+
+    article = IntegerFilter(field_name="article_id")
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
+    status = django_filters.ChoiceFilter(
+        choices=[*Status.choices, (STATUS_ALL, "All")], method="filter_status"
+    )
+    author = django_filters.CharFilter(field_name="author__username")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gt")
+
+    class Meta:
+        model = Annotation
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == STATUS_ALL else queryset.filter(status=value)
+
+
+class ExportError(Exception):
+    """Bad export parameters: `detail` is a field -> messages mapping, shown as is."""
+
+    def __init__(self, detail: dict):
+        super().__init__(detail)
+        self.detail = detail
+
+
+def parse_flag(value: str | None, *, name: str) -> bool:
+    text = (value or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ExportError({name: ["Use 1 or 0 (true or false)."]})
+
+
+def export_queryset(params: Mapping[str, str]) -> QuerySet[Annotation]:
+    """Filter live annotations by the list's query parameters; status defaults to approved."""
+    data = {key: params[key] for key in params}
+    data.setdefault("status", Status.APPROVED)
+    errors: dict = {}
+    try:
+        include_orphans = parse_flag(data.pop("include_orphans", None), name="include_orphans")
+    except ExportError as error:
+        errors |= error.detail
+        include_orphans = False
+    filterset = ExportFilter(
+        data=data, queryset=annotation_export_queryset(include_orphans=include_orphans)
+    )
+    if not filterset.is_valid():
+        errors |= {name: list(messages) for name, messages in filterset.errors.items()}
+    if errors:
+        raise ExportError(errors)
+    return filterset.qs
+
+
+# Bodies: each yields bytes, one piece per chunk of rows. -------------------------------------
+
+
+def jsonl_body(chunks: Chunks, ctx: mapping.ExportContext) -> Iterator[bytes]:
+    dumps, to_own = orjson.dumps, mapping.to_own
+    for chunk in chunks:
+        yield b"".join(dumps(to_own(row, links)) + b"\n" for row, links in chunk)
+
+
+def jsonld_body(
+    chunks: Chunks, ctx: mapping.ExportContext, *, collection_id: str
+) -> Iterator[bytes]:
+    """One AnnotationCollection with its only page embedded as `first`; the opening goes
+    out before any row is read, the total at the end once it is known."""
+    page_id = f"{collection_id}#page-1"
+    head = {
+        "@context": mapping.W3C_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": "Fact-check annotations",
+        "generated": ctx.generated,
+    }
+    page = {"id": page_id, "type": "AnnotationPage", "partOf": collection_id, "startIndex": 0}
+    yield orjson.dumps(head)[:-1] + b',"first":' + orjson.dumps(page)[:-1] + b',"items":['
+    dumps, to_w3c = orjson.dumps, mapping.to_w3c
+    total = 0
+    for chunk in chunks:
+        items = b",".join(dumps(to_w3c(row, links, ctx, context=False)) for row, links in chunk)
+        yield (b"," if total else b"") + items
+        total += len(chunk)
+    yield b"]}," + orjson.dumps({"total": total, "last": page_id})[1:]
+
+
+def claimreview_body(chunks: Chunks, ctx: mapping.ExportContext) -> Iterator[bytes]:
+    yield b"["
+    first = True
+    for chunk in chunks:
+        reviews = (mapping.to_claimreview(row, links, ctx) for row, links in chunk)
+        items = b",".join(orjson.dumps(r) for r in reviews if r is not None)
+        if items:
+            yield items if first else b"," + items
+            first = False
+    yield b"]\n"
+
+
+def csv_body(chunks: Chunks, ctx: mapping.ExportContext) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(mapping.CSV_HEADER)
+    for chunk in chunks:
+        writer.writerows(mapping.to_csv_row(row, links) for row, links in chunk)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():  # only the header: an empty export
+        yield buffer.getvalue().encode()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    content_type: str
+    filename: str
+    body: Callable[..., Iterator[bytes]]
+    # ClaimReview covers claims only; opinions are left out in the query, not row by row.
+    verdicts: tuple[str, ...] | None = None
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        ExportFormat("jsonl", "application/x-ndjson", "annotations.jsonl", jsonl_body),
+        ExportFormat("jsonld", mapping.W3C_PROFILE, "annotations.jsonld", jsonld_body),
+        ExportFormat(
+            "claimreview",
+            "application/json",
+            "claimreview.json",
+            claimreview_body,
+            verdicts=mapping.CLAIM_VERDICTS,
+        ),
+        ExportFormat("csv", "text/csv; charset=utf-8", "annotations.csv", csv_body),
+    )
+}
+COLLECTION_PATH = "/api/v1/export/annotations.jsonld"
+
+
+def export_context(base_url: str) -> mapping.ExportContext:
+    return mapping.ExportContext(
+        base_url=base_url.rstrip("/"),
+        generated=mapping.iso(timezone.now()),
+        org_name=settings.WORKBENCH_ORG_NAME,
+        org_url=settings.WORKBENCH_ORG_URL,
+    )
+
+
+def export_chunks(fmt: ExportFormat, qs: QuerySet[Annotation]) -> Chunks:
+    if fmt.verdicts is not None:
+        qs = qs.filter(verdict__in=fmt.verdicts)
+    return annotation_export_chunks(qs, fields=mapping.ROW_FIELDS)
+
+
+def export_stream(
+    fmt: ExportFormat, chunks: Chunks, ctx: mapping.ExportContext, *, collection_id: str
+) -> Iterator[bytes]:
+    """The body of one export; the view and the management command both use it."""
+    if fmt.name == "jsonld":
+        return fmt.body(chunks, ctx, collection_id=collection_id)
+    return fmt.body(chunks, ctx)
+
+
+# The view -----------------------------------------------------------------------------------
+
+
+class JSONErrorsOnly(BaseContentNegotiation):
+    """The body's type is fixed by the URL; DRF only renders errors, always as JSON, so an
+    `Accept: application/x-ndjson` header must not turn into a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ExportView(APIView):
+    """GET one export, streamed. Any signed-in user; `status=all` for editors."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONErrorsOnly
+    format_name = "jsonl"
+
+    def get(self, request):
+        fmt = FORMATS[self.format_name]
+        if request.query_params.get("status") == STATUS_ALL and not is_editor(request.user):
+            return Response(
+                {"detail": "Only editors can export annotations of every status."}, status=403
+            )
+        try:
+            qs = export_queryset(request.query_params)
+        except ExportError as error:
+            return Response(error.detail, status=400)
+        ctx = export_context(request.build_absolute_uri("/"))
+        body = export_stream(
+            fmt, export_chunks(fmt, qs), ctx, collection_id=request.build_absolute_uri()
+        )
+        response = StreamingHttpResponse(body, content_type=fmt.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
