@@ -105,8 +105,9 @@ def jsonl_body(chunks: Chunks, ctx: mapping.ExportContext) -> Iterator[bytes]:
 def jsonld_body(
     chunks: Chunks, ctx: mapping.ExportContext, *, collection_id: str
 ) -> Iterator[bytes]:
-    """One AnnotationCollection with its only page embedded as `first`; the opening goes
-    out before any row is read, the total at the end once it is known."""
+    """One AnnotationCollection with its only page embedded as `first`. The collection's
+    opening goes out before any row is read, the total at the end once it is known; an
+    empty collection has no page."""
     page_id = f"{collection_id}#page-1"
     head = {
         "@context": mapping.W3C_CONTEXT,
@@ -116,14 +117,19 @@ def jsonld_body(
         "generated": ctx.generated,
     }
     page = {"id": page_id, "type": "AnnotationPage", "partOf": collection_id, "startIndex": 0}
-    yield orjson.dumps(head)[:-1] + b',"first":' + orjson.dumps(page)[:-1] + b',"items":['
+    yield orjson.dumps(head)[:-1]
     dumps, to_w3c = orjson.dumps, mapping.to_w3c
     total = 0
     for chunk in chunks:
         items = b",".join(dumps(to_w3c(row, links, ctx, context=False)) for row, links in chunk)
-        yield (b"," if total else b"") + items
+        if not total:
+            items = b',"first":' + dumps(page)[:-1] + b',"items":[' + items
+        else:
+            items = b"," + items
+        yield items
         total += len(chunk)
-    yield b"]}," + orjson.dumps({"total": total, "last": page_id})[1:]
+    tail = {"total": total, "last": page_id} if total else {"total": 0}
+    yield (b"]}," if total else b",") + dumps(tail)[1:] + b"\n"
 
 
 def claimreview_body(chunks: Chunks, ctx: mapping.ExportContext) -> Iterator[bytes]:
