@@ -2,15 +2,11 @@
 
 from django.urls import path
 
-from .exports import ExportView
+from .exports import export_view
 
 urlpatterns = [
-    path("annotations.jsonl", ExportView.as_view(format_name="jsonl"), name="export-jsonl"),
-    path("annotations.jsonld", ExportView.as_view(format_name="jsonld"), name="export-jsonld"),
-    path(
-        "claimreview.json",
-        ExportView.as_view(format_name="claimreview"),
-        name="export-claimreview",
-    ),
-    path("annotations.csv", ExportView.as_view(format_name="csv"), name="export-csv"),
+    path("annotations.jsonl", export_view("jsonl"), name="export-jsonl"),
+    path("annotations.jsonld", export_view("jsonld"), name="export-jsonld"),
+    path("claimreview.json", export_view("claimreview"), name="export-claimreview"),
+    path("annotations.csv", export_view("csv"), name="export-csv"),
 ]
