@@ -14,8 +14,9 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 
-# The columns the export selector asks `.values()` for; every mapping reads only these.
-ROW_FIELDS = (
+# The keys of a row, as `selectors.annotation_export_chunks` yields them: the annotation's
+# columns, its author's username and its article's title, url, source and date.
+ROW_KEYS = (
     "id",
     "article_id",
     "start",
@@ -28,14 +29,14 @@ ROW_FIELDS = (
     "status",
     "version",
     "revision",
-    "orphaned",
-    "created",
-    "updated",
     "author__username",
     "article__title",
     "article__url",
     "article__source",
-    "article__published",
+    "created_at",  # datetime, or SQLite's text "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
+    "updated_at",
+    "article_published",  # date, or "YYYY-MM-DD", or None
+    "is_orphan",  # bool, or SQLite's 0/1
 )
 
 # ClaimReview rating scale: 1 (worst) to 5 (best). Opinions are not claims and are left out.
@@ -90,15 +91,17 @@ class ExportContext:
         return f"{self.base_url}/api/v1/articles/{article_id}/"
 
 
-def iso(value: datetime | date | None) -> str | None:
-    """ISO 8601 as the REST API writes it: UTC with `Z` for datetimes, plain for dates."""
+def iso(value: datetime | date | str | None) -> str | None:
+    """ISO 8601 as the REST API writes it: UTC with `Z` for datetimes, plain for dates.
+    Text is what SQLite stores: a UTC datetime with a space, or a date."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return value if len(value) == 10 else value.replace(" ", "T", 1) + "Z"
     if isinstance(value, datetime):
         if value.tzinfo is not UTC:
             value = value.astimezone(UTC)
-        text = value.isoformat()
-        return text[:-6] + "Z"  # "+00:00" -> "Z"
+        return value.isoformat()[:-6] + "Z"  # "+00:00" -> "Z"
     return value.isoformat()
 
 
@@ -118,11 +121,11 @@ def to_own(row: dict, evidence: list[dict]) -> dict:
         "evidence": evidence,
         "status": row["status"],
         "author": row["author__username"],
-        "created": iso(row["created"]),
-        "updated": iso(row["updated"]),
+        "created": iso(row["created_at"]),
+        "updated": iso(row["updated_at"]),
         "version": row["version"],
         "revision": row["revision"],
-        "orphaned": row["orphaned"],
+        "orphaned": bool(row["is_orphan"]),
     }
 
 
@@ -175,8 +178,8 @@ def to_w3c(row: dict, evidence: list[dict], ctx: ExportContext, *, context: bool
             "name": username,
             "nickname": username,
         },
-        "created": iso(row["created"]),
-        "modified": iso(row["updated"]),
+        "created": iso(row["created_at"]),
+        "modified": iso(row["updated_at"]),
         "generator": {
             "id": f"{ctx.base_url}/",
             "type": "Software",
@@ -203,7 +206,7 @@ def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict 
         "headline": row["article__title"],
     }
     claim = {"@type": "Claim", "appearance": appearance}
-    published = iso(row["article__published"])
+    published = iso(row["article_published"])
     if published:
         appearance["datePublished"] = published
         claim["datePublished"] = published
@@ -224,7 +227,7 @@ def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict 
         },
         "itemReviewed": claim,
         "author": {"@type": "Organization", "name": ctx.org_name, "url": ctx.org_url},
-        "datePublished": iso(row["updated"]),
+        "datePublished": iso(row["updated_at"]),
     }
     if row["note"]:
         review["reviewBody"] = row["note"]
@@ -258,10 +261,10 @@ def to_csv_row(row: dict, evidence: list[dict]) -> list:
         " | ".join(link["title"] for link in evidence),
         row["status"],
         row["author__username"],
-        iso(row["created"]),
-        iso(row["updated"]),
+        iso(row["created_at"]),
+        iso(row["updated_at"]),
         row["version"],
         row["revision"],
-        "true" if row["orphaned"] else "false",
+        "true" if row["is_orphan"] else "false",
     ]
     return [csv_safe(cell) for cell in cells]

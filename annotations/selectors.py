@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from .models import Annotation, Article, EvidenceLink, Status, Verdict
 
@@ -45,6 +46,35 @@ def article_annotations(*, article: Article) -> QuerySet[Annotation]:
 
 EXPORT_CHUNK_SIZE = 2000
 
+# The columns an export row holds (see export_mapping.ROW_KEYS). Four are read raw on SQLite:
+# it keeps datetimes and dates as text that would be parsed in Python row by row (the bulk of
+# an export's time), and export_mapping.iso formats that text directly. PostgreSQL's driver
+# hands over typed values in C, so there they are read as they are.
+EXPORT_FIELDS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "verdict",
+    "note",
+    "status",
+    "version",
+    "revision",
+    "author__username",
+    "article__title",
+    "article__url",
+    "article__source",
+)
+EXPORT_RAW_FIELDS = {
+    "created_at": "created",
+    "updated_at": "updated",
+    "article_published": "article__published",
+    "is_orphan": "orphaned",
+}
+
 
 def annotation_export_queryset(*, include_orphans: bool = False) -> QuerySet[Annotation]:
     """Live annotations for export in id order (stable, and streams straight off the
@@ -55,26 +85,47 @@ def annotation_export_queryset(*, include_orphans: bool = False) -> QuerySet[Ann
     return qs
 
 
-def _evidence_by_annotation(ids: list[int]) -> dict[int, list[dict]]:
+def _raw_values(qs: QuerySet[Annotation]) -> QuerySet:
+    if connection.vendor == "sqlite":
+        # CAST drops the column's declared type, so neither sqlite3 nor Django parses it;
+        # a TextField output has no converter. `orphaned` keeps sqlite3's cheap bool decoder.
+        expressions = {
+            alias: (
+                ExpressionWrapper(F(field), output_field=TextField())
+                if alias == "is_orphan"
+                else Cast(field, TextField())
+            )
+            for alias, field in EXPORT_RAW_FIELDS.items()
+        }
+    else:
+        expressions = {alias: F(field) for alias, field in EXPORT_RAW_FIELDS.items()}
+    return qs.values(*EXPORT_FIELDS, **expressions)
+
+
+def _evidence_by_annotation(qs: QuerySet[Annotation], first: int, last: int, count: int):
+    """The links of a chunk of `count` annotations whose ids run from `first` to `last`.
+    The id range (not a list of ids) keeps the query small and quick to build. When the
+    chunk is sparse in that range (a narrow filter), a subquery on the export's own filter
+    keeps other annotations' links out; when it is dense, they are few and simply unused."""
+    links_qs = EvidenceLink.objects.filter(annotation_id__gte=first, annotation_id__lte=last)
+    if last - first >= 2 * count:
+        chunk_ids = qs.filter(id__range=(first, last)).order_by().values("id")
+        links_qs = links_qs.filter(annotation_id__in=chunk_ids)
+    rows = links_qs.order_by("annotation_id", "id").values_list("annotation_id", "url", "title")
     links: dict[int, list[dict]] = {}
-    rows = (
-        EvidenceLink.objects.filter(annotation_id__in=ids)
-        .order_by("annotation_id", "id")
-        .values_list("annotation_id", "url", "title")
-    )
     for annotation_id, url, title in rows:
         links.setdefault(annotation_id, []).append({"url": url, "title": title})
     return links
 
 
 def annotation_export_chunks(
-    qs: QuerySet[Annotation], *, fields: tuple[str, ...], chunk_size: int | None = None
+    qs: QuerySet[Annotation], *, chunk_size: int | None = None
 ) -> Iterator[list[tuple[dict, list[dict]]]]:
-    """Stream `qs` as chunks of (row dict, evidence list): one server-side cursor for the
-    rows (joined with article and author through `fields`), one evidence query per chunk."""
-    # The evidence query binds one parameter per id; old SQLite builds allow only 999.
-    size = min(chunk_size or EXPORT_CHUNK_SIZE, connection.features.max_query_params or 999)
-    rows = qs.values(*fields).iterator(chunk_size=size)
+    """Stream `qs` (ordered by id) as chunks of (row dict, evidence list): one server-side
+    cursor for the rows, joined with article and author, and one evidence query per chunk."""
+    size = chunk_size or EXPORT_CHUNK_SIZE
+    rows = _raw_values(qs).iterator(chunk_size=size)
+    empty: list[dict] = []
     while chunk := list(islice(rows, size)):
-        links = _evidence_by_annotation([row["id"] for row in chunk])
-        yield [(row, links.get(row["id"], [])) for row in chunk]
+        links = _evidence_by_annotation(qs, chunk[0]["id"], chunk[-1]["id"], len(chunk))
+        yield [(row, links.get(row["id"], empty)) for row in chunk]

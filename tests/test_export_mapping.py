@@ -39,16 +39,16 @@ def row(**overrides) -> dict:
         "status": "approved",
         "version": 3,
         "revision": 1,
-        "orphaned": False,
-        "created": datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
-        "updated": datetime(2026, 3, 2, 10, 0, 5, 123456, tzinfo=UTC),
+        "is_orphan": False,
+        "created_at": datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+        "updated_at": datetime(2026, 3, 2, 10, 0, 5, 123456, tzinfo=UTC),
         "author__username": "rita",
         "article__title": "Bridge costs",
         "article__url": "https://news.example/bridge",
         "article__source": "Example Times",
-        "article__published": date(2026, 2, 27),
+        "article_published": date(2026, 2, 27),
     }
-    assert set(base) == set(m.ROW_FIELDS)
+    assert set(base) == set(m.ROW_KEYS)
     return base | overrides
 
 
@@ -64,6 +64,14 @@ def test_iso_writes_utc_with_z_and_plain_dates():
     assert m.iso(datetime(2026, 3, 1, 9, 30, 0, 5, tzinfo=UTC)) == "2026-03-01T09:30:00.000005Z"
     assert m.iso(date(2026, 2, 27)) == "2026-02-27"
     assert m.iso(None) is None
+
+
+def test_iso_formats_sqlite_text_like_the_datetime_it_stands_for():
+    stored = datetime(2026, 3, 1, 9, 30, 0, 5, tzinfo=UTC)
+    text = str(stored.replace(tzinfo=None))  # how Django keeps an aware datetime in SQLite
+    assert m.iso(text) == m.iso(stored) == "2026-03-01T09:30:00.000005Z"
+    assert m.iso("2026-03-01 09:30:00") == m.iso(stored.replace(microsecond=0))
+    assert m.iso("2026-02-27") == "2026-02-27"
 
 
 def test_own_shape_has_exactly_the_design_fields_plus_revision():
@@ -112,7 +120,7 @@ def test_w3c_annotation_validates_and_carries_every_part():
     }
     assert position == {"type": "TextPositionSelector", "start": 120, "end": 136}
     assert out["creator"]["nickname"] == "rita"
-    assert (out["created"], out["modified"]) == ("2026-03-01T09:30:00Z", m.iso(row()["updated"]))
+    assert (out["created"], out["modified"]) == ("2026-03-01T09:30:00Z", m.iso(row()["updated_at"]))
 
 
 def test_w3c_without_note_url_or_evidence_leaves_them_out():
@@ -168,7 +176,7 @@ def test_claimreview_maps_verdicts_to_a_stated_scale_and_leaves_out_opinions():
 
 
 def test_claimreview_for_an_article_without_url_points_at_the_api():
-    review = m.to_claimreview(row(article__url="", article__published=None), [], CTX)
+    review = m.to_claimreview(row(article__url="", article_published=None), [], CTX)
     appearance = review["itemReviewed"]["appearance"]
     assert appearance["url"] == "https://wb.example/api/v1/articles/2/"
     assert "datePublished" not in appearance

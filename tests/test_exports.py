@@ -15,7 +15,7 @@ from django.test import override_settings
 from pyld import jsonld
 
 from annotations import selectors, services
-from annotations.export_mapping import CSV_HEADER
+from annotations.export_mapping import CSV_HEADER, ROW_KEYS
 from annotations.management.commands import export_annotations
 from annotations.models import Annotation
 from tests.factories import make_annotation, make_article
@@ -96,6 +96,10 @@ def jsonl(body: bytes) -> list[dict]:
 
 def ids(body: bytes) -> list[int]:
     return [a["id"] for a in jsonl(body)]
+
+
+def test_the_selector_yields_the_keys_the_mapping_reads():
+    assert (*selectors.EXPORT_FIELDS, *selectors.EXPORT_RAW_FIELDS) == ROW_KEYS
 
 
 # Formats ------------------------------------------------------------------------------------
@@ -314,6 +318,25 @@ def test_list_filters_apply(client, reviewer, other_reviewer, editor):
     after = Annotation.objects.get(pk=b.pk).updated.isoformat()
     assert ids(get(client, "annotations.jsonl", updated_after=after)[1]) == [c.pk]
     assert ids(get(client, "annotations.jsonl", author="oscar", verdict="disputed")[1]) == []
+
+
+def test_evidence_stays_with_its_annotation_for_dense_and_sparse_chunks(
+    client, reviewer, other_reviewer, editor, monkeypatch
+):
+    article = make_article()
+    made = []
+    for i, phrase in enumerate(["mayor", "bridge", "cost", "waste", "Critics", "Supporters"]):
+        author = reviewer if i % 5 == 0 else other_reviewer
+        links = [{"url": f"https://evidence.example/{i}/{k}", "title": ""} for k in range(i % 3)]
+        made.append(approve(make_annotation(article, author, phrase, evidence=links), editor))
+    expected = {a.pk: [e.url for e in a.evidence.order_by("id")] for a in made}
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK_SIZE", 2)
+    client.force_login(reviewer)
+    for params in ({}, {"author": "rita"}, {"author": "oscar"}):  # rita's two are 5 ids apart
+        rows = jsonl(get(client, "annotations.jsonl", **params)[1])
+        assert rows
+        for row in rows:
+            assert [e["url"] for e in row["evidence"]] == expected[row["id"]]
 
 
 def test_bad_filter_values_are_a_400_with_field_errors(client, reviewer):
