@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 
 # The keys of a row, as `selectors.annotation_export_chunks` yields them: the annotation's
-# columns, its author's username and its article's title, url, source and date.
+# columns and its author's username, then the article's columns that a format asks for.
 ROW_KEYS = (
     "id",
     "article_id",
@@ -30,14 +31,16 @@ ROW_KEYS = (
     "version",
     "revision",
     "author__username",
-    "article__title",
-    "article__url",
-    "article__source",
     "created_at",  # datetime, or SQLite's text "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
     "updated_at",
-    "article_published",  # date, or "YYYY-MM-DD", or None
     "is_orphan",  # bool, or SQLite's 0/1
 )
+ARTICLE_KEYS = {
+    "own": (),
+    "w3c": ("article__url",),
+    "csv": ("article__title", "article__url"),
+    "claimreview": ("article__title", "article__url", "article__source", "article_published"),
+}  # article_published: a date, or "YYYY-MM-DD", or None
 
 # ClaimReview rating scale: 1 (worst) to 5 (best). Opinions are not claims and are left out.
 RATING_WORST = 1
@@ -84,6 +87,12 @@ class ExportContext:
     org_url: str = ""
     generator_name: str = "Fact-check Workbench"
 
+    @cached_property
+    def generator(self) -> dict:
+        """The W3C `generator` agent: the same for every row, so built once (never mutate)."""
+        home = f"{self.base_url}/"
+        return {"id": home, "type": "Software", "name": self.generator_name, "homepage": home}
+
     def annotation_url(self, annotation_id: int) -> str:
         return f"{self.base_url}/api/v1/annotations/{annotation_id}/"
 
@@ -129,15 +138,9 @@ def to_own(row: dict, evidence: list[dict]) -> dict:
     }
 
 
-def _textual_body(value: str, purpose: str, **extra) -> dict:
-    return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"} | (
-        extra
-    )
-
-
 def _link_body(link: dict) -> dict:
     source = {"id": link["url"], "type": "Text"}
-    if link.get("title"):
+    if link["title"]:
         source["label"] = link["title"]
     return {"type": "SpecificResource", "purpose": "linking", "source": source}
 
@@ -145,14 +148,30 @@ def _link_body(link: dict) -> dict:
 def to_w3c(row: dict, evidence: list[dict], ctx: ExportContext, *, context: bool = True) -> dict:
     """A W3C Web Annotation. `context=False` leaves out `@context` for an annotation
     embedded in a collection that already declares it."""
-    username = row["author__username"]
-    body = [_textual_body(row["verdict"], "assessing", language="en")]
+    # Written flat, without helpers: this runs once per exported row.
+    body = [
+        {
+            "type": "TextualBody",
+            "purpose": "assessing",
+            "value": row["verdict"],
+            "format": "text/plain",
+            "language": "en",
+        }
+    ]
     if row["note"]:
-        body.append(_textual_body(row["note"], "commenting"))
-    body.extend(_link_body(link) for link in evidence)
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": row["note"],
+                "format": "text/plain",
+            }
+        )
+    if evidence:
+        body += [_link_body(link) for link in evidence]
     target = {
         "type": "SpecificResource",
-        "source": ctx.article_url(row["article_id"]),
+        "source": f"{ctx.base_url}/api/v1/articles/{row['article_id']}/",
         # The article revision whose text the offsets point into (schema: is in anno.jsonld).
         "schema:version": row["revision"],
         "selector": [
@@ -167,30 +186,19 @@ def to_w3c(row: dict, evidence: list[dict], ctx: ExportContext, *, context: bool
     }
     if row["article__url"]:
         target["scope"] = row["article__url"]
-    annotation = {
-        "id": ctx.annotation_url(row["id"]),
-        "type": "Annotation",
-        "motivation": "assessing",
-        "body": body,
-        "target": target,
-        "creator": {
-            "type": "Person",
-            "name": username,
-            "nickname": username,
-        },
-        "created": iso(row["created_at"]),
-        "modified": iso(row["updated_at"]),
-        "generator": {
-            "id": f"{ctx.base_url}/",
-            "type": "Software",
-            "name": ctx.generator_name,
-            "homepage": f"{ctx.base_url}/",
-        },
-    }
+    username = row["author__username"]
+    annotation = {"@context": W3C_CONTEXT} if context else {}
+    annotation["id"] = f"{ctx.base_url}/api/v1/annotations/{row['id']}/"
+    annotation["type"] = "Annotation"
+    annotation["motivation"] = "assessing"
+    annotation["body"] = body
+    annotation["target"] = target
+    annotation["creator"] = {"type": "Person", "name": username, "nickname": username}
+    annotation["created"] = iso(row["created_at"])
+    annotation["modified"] = iso(row["updated_at"])
+    annotation["generator"] = ctx.generator
     if ctx.generated:
         annotation["generated"] = ctx.generated
-    if context:
-        return {"@context": W3C_CONTEXT} | annotation
     return annotation
 
 

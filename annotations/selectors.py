@@ -64,16 +64,16 @@ EXPORT_FIELDS = (
     "version",
     "revision",
     "author__username",
-    "article__title",
-    "article__url",
-    "article__source",
 )
 EXPORT_RAW_FIELDS = {
     "created_at": "created",
     "updated_at": "updated",
-    "article_published": "article__published",
     "is_orphan": "orphaned",
 }
+# Article columns, asked for only by the formats that show them (joining and reading them
+# is a good part of the cost of a row).
+EXPORT_ARTICLE_FIELDS = ("article__title", "article__url", "article__source")
+EXPORT_ARTICLE_RAW_FIELDS = {"article_published": "article__published"}
 
 
 def annotation_export_queryset(*, include_orphans: bool = False) -> QuerySet[Annotation]:
@@ -85,7 +85,9 @@ def annotation_export_queryset(*, include_orphans: bool = False) -> QuerySet[Ann
     return qs
 
 
-def _raw_values(qs: QuerySet[Annotation]) -> QuerySet:
+def _raw_values(qs: QuerySet[Annotation], article_fields: tuple[str, ...]) -> QuerySet:
+    raw = dict(EXPORT_RAW_FIELDS)
+    raw |= {k: v for k, v in EXPORT_ARTICLE_RAW_FIELDS.items() if k in article_fields}
     if connection.vendor == "sqlite":
         # CAST drops the column's declared type, so neither sqlite3 nor Django parses it;
         # a TextField output has no converter. `orphaned` keeps sqlite3's cheap bool decoder.
@@ -95,11 +97,12 @@ def _raw_values(qs: QuerySet[Annotation]) -> QuerySet:
                 if alias == "is_orphan"
                 else Cast(field, TextField())
             )
-            for alias, field in EXPORT_RAW_FIELDS.items()
+            for alias, field in raw.items()
         }
     else:
-        expressions = {alias: F(field) for alias, field in EXPORT_RAW_FIELDS.items()}
-    return qs.values(*EXPORT_FIELDS, **expressions)
+        expressions = {alias: F(field) for alias, field in raw.items()}
+    fields = [f for f in article_fields if f in EXPORT_ARTICLE_FIELDS]
+    return qs.values(*EXPORT_FIELDS, *fields, **expressions)
 
 
 def _evidence_by_annotation(qs: QuerySet[Annotation], first: int, last: int, count: int):
@@ -119,12 +122,16 @@ def _evidence_by_annotation(qs: QuerySet[Annotation], first: int, last: int, cou
 
 
 def annotation_export_chunks(
-    qs: QuerySet[Annotation], *, chunk_size: int | None = None
+    qs: QuerySet[Annotation],
+    *,
+    article_fields: tuple[str, ...] = (),
+    chunk_size: int | None = None,
 ) -> Iterator[list[tuple[dict, list[dict]]]]:
     """Stream `qs` (ordered by id) as chunks of (row dict, evidence list): one server-side
-    cursor for the rows, joined with article and author, and one evidence query per chunk."""
+    cursor for the rows, joined with the author and, for `article_fields` (names from
+    EXPORT_ARTICLE_FIELDS or "article_published"), the article; one evidence query a chunk."""
     size = chunk_size or EXPORT_CHUNK_SIZE
-    rows = _raw_values(qs).iterator(chunk_size=size)
+    rows = _raw_values(qs, article_fields).iterator(chunk_size=size)
     empty: list[dict] = []
     while chunk := list(islice(rows, size)):
         links = _evidence_by_annotation(qs, chunk[0]["id"], chunk[-1]["id"], len(chunk))

@@ -48,7 +48,7 @@ def row(**overrides) -> dict:
         "article__source": "Example Times",
         "article_published": date(2026, 2, 27),
     }
-    assert set(base) == set(m.ROW_KEYS)
+    assert set(base) == {*m.ROW_KEYS, *m.ARTICLE_KEYS["claimreview"]}
     return base | overrides
 
 

@@ -15,7 +15,7 @@ from django.test import override_settings
 from pyld import jsonld
 
 from annotations import selectors, services
-from annotations.export_mapping import CSV_HEADER, ROW_KEYS
+from annotations.export_mapping import ARTICLE_KEYS, CSV_HEADER, ROW_KEYS
 from annotations.management.commands import export_annotations
 from annotations.models import Annotation
 from tests.factories import make_annotation, make_article
@@ -98,8 +98,12 @@ def ids(body: bytes) -> list[int]:
     return [a["id"] for a in jsonl(body)]
 
 
-def test_the_selector_yields_the_keys_the_mapping_reads():
-    assert (*selectors.EXPORT_FIELDS, *selectors.EXPORT_RAW_FIELDS) == ROW_KEYS
+def test_the_selector_yields_the_keys_the_mapping_reads(reviewer, editor):
+    approve(make_annotation(make_article(), reviewer, "waste"), editor)
+    qs = selectors.annotation_export_queryset()
+    for article_keys in ARTICLE_KEYS.values():
+        ((row, _),) = next(selectors.annotation_export_chunks(qs, article_fields=article_keys))
+        assert set(row) == {*ROW_KEYS, *article_keys}
 
 
 # Formats ------------------------------------------------------------------------------------

@@ -171,6 +171,7 @@ class ExportFormat:
     content_type: str
     filename: str
     body: Callable[..., Iterator[bytes]]
+    article_fields: tuple[str, ...]
     # ClaimReview covers claims only; opinions are left out in the query, not row by row.
     verdicts: tuple[str, ...] | None = None
 
@@ -178,16 +179,35 @@ class ExportFormat:
 FORMATS = {
     f.name: f
     for f in (
-        ExportFormat("jsonl", "application/x-ndjson", "annotations.jsonl", jsonl_body),
-        ExportFormat("jsonld", mapping.W3C_PROFILE, "annotations.jsonld", jsonld_body),
+        ExportFormat(
+            "jsonl",
+            "application/x-ndjson",
+            "annotations.jsonl",
+            jsonl_body,
+            mapping.ARTICLE_KEYS["own"],
+        ),
+        ExportFormat(
+            "jsonld",
+            mapping.W3C_PROFILE,
+            "annotations.jsonld",
+            jsonld_body,
+            mapping.ARTICLE_KEYS["w3c"],
+        ),
         ExportFormat(
             "claimreview",
             "application/json",
             "claimreview.json",
             claimreview_body,
+            mapping.ARTICLE_KEYS["claimreview"],
             verdicts=mapping.CLAIM_VERDICTS,
         ),
-        ExportFormat("csv", "text/csv; charset=utf-8", "annotations.csv", csv_body),
+        ExportFormat(
+            "csv",
+            "text/csv; charset=utf-8",
+            "annotations.csv",
+            csv_body,
+            mapping.ARTICLE_KEYS["csv"],
+        ),
     )
 }
 COLLECTION_PATH = "/api/v1/export/annotations.jsonld"
@@ -205,7 +225,7 @@ def export_context(base_url: str) -> mapping.ExportContext:
 def export_chunks(fmt: ExportFormat, qs: QuerySet[Annotation]) -> Chunks:
     if fmt.verdicts is not None:
         qs = qs.filter(verdict__in=fmt.verdicts)
-    return annotation_export_chunks(qs)
+    return annotation_export_chunks(qs, article_fields=fmt.article_fields)
 
 
 def export_stream(
