@@ -45,6 +45,8 @@ def article_annotations(*, article: Article) -> QuerySet[Annotation]:
 # Exports ------------------------------------------------------------------------------------
 
 EXPORT_CHUNK_SIZE = 2000
+# The first chunk is small so that the first bytes leave at once, whatever the export's size.
+EXPORT_FIRST_CHUNK_SIZE = 100
 
 # The columns an export row holds (see export_mapping.ROW_KEYS). Four are read raw on SQLite:
 # it keeps datetimes and dates as text that would be parsed in Python row by row (the bulk of
@@ -133,6 +135,8 @@ def annotation_export_chunks(
     size = chunk_size or EXPORT_CHUNK_SIZE
     rows = _raw_values(qs, article_fields).iterator(chunk_size=size)
     empty: list[dict] = []
-    while chunk := list(islice(rows, size)):
+    take = min(EXPORT_FIRST_CHUNK_SIZE, size)
+    while chunk := list(islice(rows, take)):
+        take = size
         links = _evidence_by_annotation(qs, chunk[0]["id"], chunk[-1]["id"], len(chunk))
         yield [(row, links.get(row["id"], empty)) for row in chunk]

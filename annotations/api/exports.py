@@ -105,9 +105,9 @@ def export_queryset(params: Mapping[str, str]) -> QuerySet[Annotation]:
 
 
 def jsonl_body(chunks: Chunks, ctx: mapping.ExportContext) -> Iterator[bytes]:
-    dumps, to_own = orjson.dumps, mapping.to_own
+    dumps, to_own, newline = orjson.dumps, mapping.to_own, orjson.OPT_APPEND_NEWLINE
     for chunk in chunks:
-        yield b"".join(dumps(to_own(row, links)) + b"\n" for row, links in chunk)
+        yield b"".join([dumps(to_own(row, links), option=newline) for row, links in chunk])
 
 
 def jsonld_body(
@@ -129,7 +129,7 @@ def jsonld_body(
     dumps, to_w3c = orjson.dumps, mapping.to_w3c
     total = 0
     for chunk in chunks:
-        items = b",".join(dumps(to_w3c(row, links, ctx, context=False)) for row, links in chunk)
+        items = b",".join([dumps(to_w3c(row, links, ctx, context=False)) for row, links in chunk])
         if not total:
             items = b',"first":' + dumps(page)[:-1] + b',"items":[' + items
         else:
