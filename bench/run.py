@@ -1,42 +1,55 @@
-"""Run every benchmark in this folder: each bench/<name>.py module's main(), in name order."""
+"""Run the benchmarks: `make bench`, or `.venv/bin/python bench/run.py [NAME...] [--rows N]`.
+
+Every bench/<name>.py module with a main() is a benchmark, run in name order; --rows is
+passed to those whose main() takes it (the export benchmark's annotation count).
+"""
 
 from __future__ import annotations
 
-import importlib.util
+import argparse
+import importlib
+import inspect
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+# bench/ is a folder of scripts, not a package; the project root holds the app.
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 
-def modules(names: list[str]) -> list[Path]:
-    found = sorted(p for p in HERE.glob("*.py") if p.stem not in ("run", "__init__"))
-    if names:
-        found = [p for p in found if p.stem in names]
-    return found
+def benchmarks(names: list[str]) -> list[str]:
+    found = sorted(p.stem for p in HERE.glob("*.py") if p.stem not in ("run", "__init__"))
+    unknown = set(names) - set(found)
+    if unknown:
+        raise SystemExit(
+            f"no such benchmark: {', '.join(sorted(unknown))} (have {', '.join(found)})"
+        )
+    return [n for n in found if not names or n in names]
 
 
-def main(argv: list[str]) -> int:
-    """Run the benchmarks named on the command line, or all of them."""
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--rows", type=int, default=None, help="annotations to export")
+    args = parser.parse_args()
+    if args.rows is not None and args.rows < 1:
+        parser.error("--rows must be at least 1")
     failed = 0
-    for path in modules(argv):
-        spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    for name in benchmarks(args.names):
+        module = importlib.import_module(name)
         if not hasattr(module, "main"):
             continue
-        print(f"== {path.stem}")
+        kwargs = {}
+        if args.rows is not None and "rows" in inspect.signature(module.main).parameters:
+            kwargs["rows"] = args.rows
+        print(f"== {name}", flush=True)
         began = time.perf_counter()
-        try:
-            module.main()
-        except Exception as exc:  # one broken benchmark should not hide the others
-            failed += 1
-            print(f"   FAILED: {exc!r}")
-        print(f"== {path.stem}: {time.perf_counter() - began:.1f} s\n")
+        status = module.main(**kwargs)
+        print(f"== {name}: {time.perf_counter() - began:.1f} s\n", flush=True)
+        failed += bool(status)
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
