@@ -234,3 +234,25 @@ def test_a_concurrent_import_of_the_same_text_is_a_clear_error(seeded, monkeypat
     article.refresh_from_db()
     assert article.revision == 1
     assert not ArticleRevision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_exports_leave_the_orphan_out_and_name_the_revision(seeded, editor, capsys):
+    import json
+
+    from tests.api_clients import client_for
+
+    path, _article, spans = seeded
+    path.write_text(edited(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    load(path, capsys=capsys)
+    client = client_for(editor)
+    url = "/api/v1/export/annotations.jsonl?status=all"
+
+    rows = [json.loads(line) for line in b"".join(client.get(url).streaming_content).splitlines()]
+    assert {r["id"] for r in rows} == {a.pk for q, a in spans.items() if q != DELETED_QUOTE}
+    assert {r["revision"] for r in rows} == {2}
+
+    body = b"".join(client.get(url + "&include_orphans=1").streaming_content)
+    rows = [json.loads(line) for line in body.splitlines()]
+    (orphan,) = [r for r in rows if r["orphaned"]]
+    assert (orphan["id"], orphan["revision"]) == (spans[DELETED_QUOTE].pk, 1)
