@@ -372,6 +372,9 @@ def annotation_reopen(
     comment = clean_plain_text(comment or "", field="comment", max_length=NOTE_MAX).strip()
     with transaction.atomic():
         annotation = _locked(annotation_id, expected_version)
+        # Reopening your own approved work would let you edit it after approval.
+        if annotation.author_id == editor.pk:
+            raise PermissionDenied("Nobody reopens their own annotation.")
         if annotation.status == Status.PENDING:
             raise Conflict(
                 "This annotation is already pending.",
