@@ -49,7 +49,11 @@ def _value(name: str, raw) -> Value:
             for item in raw
             if isinstance(item, dict)
         ]
-        return Value(links=links)
+        # Only http(s) becomes a link, whatever found its way into the stored history.
+        safe = [link for link in links if link["url"].lower().startswith(("http://", "https://"))]
+        if len(safe) < len(links):
+            return Value(text=", ".join(link["url"] for link in links))
+        return Value(links=safe)
     if isinstance(raw, bool):
         return Value(text="yes" if raw else "no")
     return Value(text=_CHOICE_LABELS.get(name, {}).get(raw, str(raw)))

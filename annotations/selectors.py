@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Annotation, Article, Status, Verdict
+from .models import Annotation, Article, ReviewEvent, Status, Verdict
 
 
 def _count(field: str, value: str) -> Count:
@@ -34,4 +35,65 @@ def article_annotations(*, article: Article) -> QuerySet[Annotation]:
         .select_related("author")
         .prefetch_related("evidence")
         .order_by("start", "end", "id")
+    )
+
+
+# Editorial review ----------------------------------------------------------------------
+
+QUEUE_PAGE = 50
+
+
+def review_queue(
+    *, article_id: int | None = None, verdict: str = "", author_id: int | None = None
+) -> QuerySet[Annotation]:
+    """Pending annotations, oldest first, with author, article text and evidence. The
+    article comes in one extra query (not a join) so its text is not repeated per row."""
+    qs = Annotation.objects.filter(status=Status.PENDING)
+    if article_id:
+        qs = qs.filter(article_id=article_id)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if author_id:
+        qs = qs.filter(author_id=author_id)
+    return (
+        qs.select_related("author")
+        .prefetch_related(
+            Prefetch("article", queryset=Article.objects.only("id", "title", "text", "revision")),
+            "evidence",
+        )
+        .order_by("created", "id")
+    )
+
+
+def review_queue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(articles, reviewers) that have something pending, for the queue's filters."""
+    pending = Q(annotations__status=Status.PENDING, annotations__deleted=False)
+    articles = list(
+        Article.objects.filter(pending).values_list("id", "title").distinct().order_by("title")
+    )
+    reviewers = list(
+        get_user_model()
+        .objects.filter(pending)
+        .values_list("id", "username")
+        .distinct()
+        .order_by("username")
+    )
+    return articles, reviewers
+
+
+def annotation_with_article(*, annotation_id: int) -> Annotation:
+    """One annotation, withdrawn ones included, with its article, author and evidence."""
+    return (
+        Annotation.all_objects.select_related("article", "author")
+        .prefetch_related("evidence")
+        .get(pk=annotation_id)
+    )
+
+
+def annotation_events(*, annotation: Annotation) -> QuerySet[ReviewEvent]:
+    """Its whole history, oldest first, with who did each step."""
+    return (
+        ReviewEvent.objects.filter(annotation=annotation)
+        .select_related("actor")
+        .order_by("created", "id")
     )

@@ -25,3 +25,8 @@ def test_unknown_and_malformed_entries_do_not_break_the_page():
     rows = describe_changes({"weird_field": {"before": 1, "after": True}, "bad": "x"})
     assert [(r.label, r.before.text, r.after.text) for r in rows] == [("Weird field", "1", "yes")]
     assert describe_changes(None) == []
+
+
+def test_only_http_links_become_links():
+    (row,) = describe_changes({"evidence": {"before": [{"url": "javascript:alert(1)"}]}})
+    assert row.before.links == [] and row.before.text == "javascript:alert(1)"

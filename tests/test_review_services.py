@@ -99,6 +99,14 @@ def test_deciding_twice_is_a_conflict_and_changes_nothing(pending, editor):
     assert (fresh.status, fresh.version, fresh.events.count()) == (Status.APPROVED, 2, 2)
 
 
+def test_a_second_editor_with_the_old_version_hears_already_decided(pending, editor):
+    review(pending, editor, "reject", comment="Out of scope")
+    second_editor = make_user("ed2", groups=("editor",))
+    with pytest.raises(services.Conflict, match="Already decided: this annotation is rejected"):
+        review(pending, second_editor, version=1)
+    assert Annotation.objects.get(pk=pending.pk).status == Status.REJECTED
+
+
 def test_a_stale_version_is_refused_never_last_writer_wins(pending, editor, reviewer):
     services.annotation_update(
         annotation_id=pending.pk, actor=reviewer, expected_version=1, note="better note"
