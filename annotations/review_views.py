@@ -129,9 +129,19 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
             annotation_id=annotation.pk, editor=request.user, **kwargs
         )
     except services.Conflict as exc:
-        notice = {"level": "error", "text": exc.message, "annotation": annotation}
+        if exc.status == Status.PENDING:
+            # Still pending, so the queue shows it afresh: that is the "reload".
+            text = (
+                "It was changed since you opened it, so nothing was decided. "
+                "Below is the current version; decide again."
+            )
+        else:
+            text = f"{exc.message} Nothing changed."
+        notice = {"level": "error", "text": text, "annotation": annotation}
         if request.htmx:
-            return _render_queue(request, filters, query, status=409, notice=notice)
+            return _render_queue(
+                request, filters, query, status=409, notice=notice, focus_id=annotation.pk
+            )
         messages.error(request, f"Nothing changed. {exc.message}")
         return redirect(_queue_url(query))
     except ValidationError as exc:
@@ -144,7 +154,9 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
             "verdict": form.cleaned_data["verdict"],
             "note": form.cleaned_data["note"],
         }
-        return _render_queue(request, filters, query, status=422, item_error=item_error)
+        return _render_queue(
+            request, filters, query, status=422, item_error=item_error, focus_id=annotation.pk
+        )
     text = DECIDED[kwargs["decision"]]
     if request.htmx:
         notice = {"level": "success", "text": text, "annotation": decided}

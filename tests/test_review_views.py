@@ -242,7 +242,7 @@ def test_stale_version_is_409_for_htmx_and_changes_nothing(editor_client, pendin
     )
     body = response.content.decode()
     assert response.status_code == 409
-    assert "changed since you opened it" in body and "Nothing changed" in body
+    assert "changed since you opened it, so nothing was decided" in body
     # The refreshed item carries the new version and the new note.
     assert 'name="version" value="2"' in body and "Rewritten" in body
     assert state(pending) == before

@@ -26,7 +26,8 @@
 
   function submit(form, decision) {
     var button = form.querySelector('button[name="decision"][value="' + decision + '"]');
-    if (button && !form.classList.contains("htmx-request")) { form.requestSubmit(button); }
+    // A real click, so htmx sends the button's name and value with the form.
+    if (button && !form.classList.contains("htmx-request")) { button.click(); }
   }
 
   function decide(decision) {
@@ -108,7 +109,7 @@
     var list = items();
     var flagged = document.querySelector("#review-queue .queue-item[data-focus]");
     select(flagged ? list.indexOf(flagged) : current, true);
-    if (flagged) {
+    if (flagged && event.detail.xhr && event.detail.xhr.status === 422) {
       var comment = flagged.querySelector('textarea[name="comment"]');
       if (comment) { comment.focus(); }
     }
