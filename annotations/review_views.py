@@ -165,6 +165,17 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
     return redirect(_queue_url(query))
 
 
+def my_annotations_context(user) -> dict:
+    """For the article list: the user's own annotations by status, and the ones an
+    editor sent back with their comment (templates/annotations/review_mine.html)."""
+    counts = selectors.author_status_counts(user=user)
+    total = sum(counts.values())
+    changes = (
+        list(selectors.author_changes_requested(user=user)) if counts["changes_requested"] else []
+    )
+    return {"mine_counts": counts, "mine_total": total, "mine_changes": changes}
+
+
 @require_GET
 @login_required
 def annotation_history(request: HttpRequest, annotation_id: int) -> HttpResponse:

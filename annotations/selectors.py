@@ -97,3 +97,26 @@ def annotation_events(*, annotation: Annotation) -> QuerySet[ReviewEvent]:
         .select_related("actor")
         .order_by("created", "id")
     )
+
+
+def author_status_counts(*, user) -> dict[str, int]:
+    """How many of the user's live annotations are in each status (zero included)."""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = (
+        Annotation.objects.filter(author=user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def author_changes_requested(*, user) -> QuerySet[Annotation]:
+    """The user's annotations an editor sent back, oldest first, with their article."""
+    return (
+        Annotation.objects.filter(author=user, status=Status.CHANGES_REQUESTED)
+        .select_related("article")
+        .defer("article__text")
+        .order_by("updated", "id")
+    )

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from . import selectors
+from . import review_views, selectors
 from .models import Article, Status, Verdict
 
 
@@ -15,13 +15,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     articles = selectors.article_list(q=q)
     template = "annotations/article_list.html"
+    context = {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status}
     if request.htmx:
         template += "#article-table"
-    return render(
-        request,
-        template,
-        {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status},
-    )
+    else:
+        context |= review_views.my_annotations_context(request.user)
+    return render(request, template, context)
 
 
 @login_required

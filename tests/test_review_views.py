@@ -418,3 +418,32 @@ def test_editor_reopens_a_decided_annotation(editor_client, pending, editor):
     )
     assert any("Nothing changed" in str(m) for m in response.context["messages"])
     assert state(pending)[:2] == (Status.PENDING, 3)
+
+
+# The reviewer's side -------------------------------------------------------------------
+
+
+def test_article_list_shows_my_annotations_and_the_editors_comment(
+    client, article, reviewer, editor, django_assert_num_queries
+):
+    sent_back = make_annotation(article, reviewer, "waste", verdict="opinion")
+    make_annotation(article, reviewer, "Critics", verdict="opinion")
+    services.annotation_review(
+        annotation_id=sent_back.pk,
+        editor=editor,
+        decision="request_changes",
+        expected_version=1,
+        comment="Whose <i>opinion</i>?",
+    )
+    client.force_login(reviewer)
+    # as the plain list, plus the list of items sent back
+    with django_assert_num_queries(6):
+        body = client.get("/").content.decode()
+    assert "Your annotations" in body
+    assert "1 pending" in body and "1 changes requested" in body
+    assert "Whose &lt;i&gt;opinion&lt;/i&gt;?" in body
+    assert f'href="/articles/{article.pk}/#card-{sent_back.pk}"' in body
+    # Someone else's list does not show it; a user without annotations sees no section.
+    client.force_login(editor)
+    body = client.get("/").content.decode()
+    assert "Your annotations" not in body and "Whose" not in body
