@@ -72,12 +72,15 @@ def describe_changes(changes: dict | None) -> list[FieldChange]:
         change = changes[name]
         if not isinstance(change, dict):
             continue
+        before, after = _value(name, change.get("before")), _value(name, change.get("after"))
+        if before.empty and after.empty:
+            continue  # e.g. created without evidence: nothing to show
         rows.append(
             FieldChange(
                 name=name,
                 label=FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
-                before=_value(name, change.get("before")),
-                after=_value(name, change.get("after")),
+                before=before,
+                after=after,
             )
         )
     return rows

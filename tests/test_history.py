@@ -30,3 +30,10 @@ def test_unknown_and_malformed_entries_do_not_break_the_page():
 def test_only_http_links_become_links():
     (row,) = describe_changes({"evidence": {"before": [{"url": "javascript:alert(1)"}]}})
     assert row.before.links == [] and row.before.text == "javascript:alert(1)"
+
+
+def test_a_field_empty_before_and_after_is_left_out():
+    rows = describe_changes(
+        {"evidence": {"before": None, "after": []}, "note": {"before": None, "after": "x"}}
+    )
+    assert [r.name for r in rows] == ["note"]

@@ -447,3 +447,16 @@ def test_article_list_shows_my_annotations_and_the_editors_comment(
     client.force_login(editor)
     body = client.get("/").content.decode()
     assert "Your annotations" not in body and "Whose" not in body
+
+
+def test_article_page_links_each_card_history_and_editors_to_the_queue(
+    client, article, pending, reviewer, editor
+):
+    client.force_login(reviewer)
+    body = client.get(reverse("article-detail", args=[article.pk])).content.decode()
+    assert f'href="{history_url(pending)}"' in body
+    assert f"/review/?article={article.pk}" not in body
+    client.force_login(editor)
+    body = client.get(reverse("article-detail", args=[article.pk])).content.decode()
+    assert f'href="/review/?article={article.pk}"' in body
+    assert "1 pending" in body
