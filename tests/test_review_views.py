@@ -460,3 +460,21 @@ def test_article_page_links_each_card_history_and_editors_to_the_queue(
     body = client.get(reverse("article-detail", args=[article.pk])).content.decode()
     assert f'href="/review/?article={article.pk}"' in body
     assert "1 pending" in body
+
+
+def test_the_admin_shows_review_events_but_cannot_change_or_delete_them(client, pending):
+    admin = make_user("boss", groups=(), is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    event = pending.events.get()
+    base = f"/admin/annotations/reviewevent/{event.pk}"
+    assert client.get("/admin/annotations/reviewevent/").status_code == 200
+    assert client.get(f"{base}/change/").status_code == 200  # read-only view
+    assert client.post(f"{base}/change/", {"comment": "rewritten"}).status_code == 403
+    assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/annotations/reviewevent/add/").status_code == 403
+    response = client.post(
+        "/admin/annotations/reviewevent/",
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert ReviewEvent.objects.filter(pk=event.pk, comment="").exists()

@@ -61,6 +61,8 @@ def test_editor_works_the_queue_by_keyboard(page, live_server, login, reviewer, 
     expect(page.locator(f"#item-{second.pk}")).to_have_class(
         "queue-item verdict-opinion is-current"
     )
+    expect(page.locator(".notice.success")).to_contain_text("Approved")
+    page.screenshot(path=str(artifacts / "review-queue-after-approve.png"), full_page=True)
 
     # c asks for a comment first, Ctrl+Enter sends it.
     page.keyboard.press("c")
