@@ -185,7 +185,7 @@ def annotation_history(request: HttpRequest, annotation_id: int) -> HttpResponse
         raise Http404("No such annotation.") from None
     events = [
         {"event": event, "changes": describe_changes(event.changes)}
-        for event in selectors.annotation_events(annotation=annotation)
+        for event in selectors.annotation_history(annotation_id=annotation.pk)
     ]
     before, after = in_context(annotation)
     editor = is_editor(request.user)
