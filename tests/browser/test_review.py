@@ -1,30 +1,15 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from annotations.models import (
-    EDITOR_GROUP,
-    REVIEWER_GROUP,
-    Action,
-    Annotation,
-    Article,
-    Status,
-)
+from annotations.models import Action, Annotation, Article, Status
 from tests.factories import make_annotation
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    # A transactional test flushes the tables afterwards, the groups a migration made too.
-    for name in (REVIEWER_GROUP, EDITOR_GROUP):
-        Group.objects.get_or_create(name=name)
 
 
 def seed_queue(reviewer):
