@@ -129,6 +129,7 @@ def test_round_trip_approve_request_changes_resubmit_approve(
     card = page.locator(f"#card-{second.pk}")
     expect(card).to_contain_text("Changes requested")
     expect(card.locator(".review-comment")).to_contain_text("Name the speaker.")
+    page.screenshot(path=str(artifacts / "review-article-card.png"))
     card.get_by_role("link", name="Edit").click()
     form = page.locator("#annotation-form")
     expect(form.locator("h2")).to_have_text("Edit annotation")
