@@ -108,8 +108,9 @@ def review_queue(
     *, article_id: int | None = None, verdict: str = "", author_id: int | None = None
 ) -> QuerySet[Annotation]:
     """Pending annotations, oldest first, with author, article text and evidence. The
-    article comes in one extra query (not a join) so its text is not repeated per row."""
-    qs = Annotation.objects.filter(status=Status.PENDING)
+    article comes in one extra query (not a join) so its text is not repeated per row.
+    Orphans wait on /orphans/ for re-attachment, not here."""
+    qs = Annotation.objects.filter(status=Status.PENDING, orphaned=False)
     if article_id:
         qs = qs.filter(article_id=article_id)
     if verdict:

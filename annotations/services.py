@@ -549,6 +549,15 @@ def annotation_review(
                 status=annotation.status,
             )
         _check_version(annotation, expected_version)
+        if annotation.orphaned and decision == "approve":
+            # Its offsets point into an older text; approving would publish a span that the
+            # current article does not hold.
+            raise Conflict(
+                "This annotation lost its place in the changed article text; it must be "
+                "re-attached before it can be approved.",
+                current_version=annotation.version,
+                status=annotation.status,
+            )
         status, action = DECISIONS[decision]
         changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
         changes["status"] = {"before": annotation.status, "after": status}

@@ -206,3 +206,22 @@ def test_nobody_reopens_own_work(article):
     with pytest.raises(PermissionDenied):
         services.annotation_reopen(annotation_id=mine.pk, editor=both, expected_version=2)
     assert Annotation.objects.get(pk=mine.pk).status == Status.APPROVED
+
+
+def test_an_orphan_is_not_approved_until_reattached(pending, editor):
+    # Marking it orphaned directly stands in for a re-import that could not place it.
+    Annotation.objects.filter(pk=pending.pk).update(orphaned=True)
+    pending.refresh_from_db()
+    with pytest.raises(services.Conflict, match="re-attached"):
+        review(pending, editor)
+    assert unchanged(pending)
+    sent_back = review(pending, editor, "request_changes", comment="Find it again, please")
+    assert sent_back.status == Status.CHANGES_REQUESTED
+
+
+def test_orphans_stay_out_of_the_review_queue(pending, article, reviewer):
+    from annotations.selectors import review_queue
+
+    placed = make_annotation(article, reviewer, "Critics", verdict="opinion")
+    Annotation.objects.filter(pk=pending.pk).update(orphaned=True)
+    assert list(review_queue()) == [placed]
