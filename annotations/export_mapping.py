@@ -7,6 +7,7 @@ annotation joined with its article and author, plus its evidence as a list of
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -138,68 +139,96 @@ def to_own(row: dict, evidence: list[dict]) -> dict:
     }
 
 
-def _link_body(link: dict) -> dict:
-    source = {"id": link["url"], "type": "Text"}
-    if link["title"]:
-        source["label"] = link["title"]
-    return {"type": "SpecificResource", "purpose": "linking", "source": source}
-
-
 def to_w3c(row: dict, evidence: list[dict], ctx: ExportContext, *, context: bool = True) -> dict:
     """A W3C Web Annotation. `context=False` leaves out `@context` for an annotation
     embedded in a collection that already declares it."""
-    # Written flat, without helpers: this runs once per exported row.
-    body = [
-        {
-            "type": "TextualBody",
-            "purpose": "assessing",
-            "value": row["verdict"],
-            "format": "text/plain",
-            "language": "en",
-        }
-    ]
-    if row["note"]:
-        body.append(
-            {
+    (annotation,) = to_w3c_chunk([(row, evidence)], ctx)
+    return {"@context": W3C_CONTEXT, **annotation} if context else annotation
+
+
+def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -> Iterator[dict]:
+    """The W3C Web Annotations (without `@context`) of a chunk of (row, evidence) pairs,
+    one at a time: serialize each before taking the next, so that few objects are alive
+    at once (thousands of live dicts make the garbage collector's passes slow).
+
+    What many rows have in common is built once per chunk and the same dict shared by
+    them: the verdict body, the creator, the article's URLs. orjson writes a shared dict
+    wherever it appears, so the output is as if each row had its own; never mutate it.
+    The loop is written flat, without helpers: it runs once per exported row.
+    """
+    base, generator, generated = ctx.base_url, ctx.generator, ctx.generated
+    verdict_bodies: dict[str, dict] = {}
+    creators: dict[str, dict] = {}
+    sources: dict[int, str] = {}
+    for row, evidence in chunk:
+        verdict = row["verdict"]
+        verdict_body = verdict_bodies.get(verdict)
+        if verdict_body is None:
+            verdict_body = verdict_bodies[verdict] = {
                 "type": "TextualBody",
-                "purpose": "commenting",
-                "value": row["note"],
+                "purpose": "assessing",
+                "value": verdict,
                 "format": "text/plain",
+                "language": "en",
             }
-        )
-    if evidence:
-        body += [_link_body(link) for link in evidence]
-    target = {
-        "type": "SpecificResource",
-        "source": f"{ctx.base_url}/api/v1/articles/{row['article_id']}/",
-        # The article revision whose text the offsets point into (schema: is in anno.jsonld).
-        "schema:version": row["revision"],
-        "selector": [
-            {
-                "type": "TextQuoteSelector",
-                "exact": row["quote"],
-                "prefix": row["prefix"],
-                "suffix": row["suffix"],
-            },
-            {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
-        ],
-    }
-    if row["article__url"]:
-        target["scope"] = row["article__url"]
-    username = row["author__username"]
-    annotation = {"@context": W3C_CONTEXT} if context else {}
-    annotation["id"] = f"{ctx.base_url}/api/v1/annotations/{row['id']}/"
-    annotation["type"] = "Annotation"
-    annotation["motivation"] = "assessing"
-    annotation["body"] = body
-    annotation["target"] = target
-    annotation["creator"] = {"type": "Person", "name": username, "nickname": username}
-    annotation["created"] = iso(row["created_at"])
-    annotation["modified"] = iso(row["updated_at"])
-    annotation["generator"] = ctx.generator
-    if ctx.generated:
-        annotation["generated"] = ctx.generated
-    return annotation
+        body = [verdict_body]
+        if note := row["note"]:
+            body.append(
+                {
+                    "type": "TextualBody",
+                    "purpose": "commenting",
+                    "value": note,
+                    "format": "text/plain",
+                }
+            )
+        for link in evidence:
+            source = {"id": link["url"], "type": "Text"}
+            if title := link["title"]:
+                source["label"] = title
+            body.append({"type": "SpecificResource", "purpose": "linking", "source": source})
+        article_id = row["article_id"]
+        article_source = sources.get(article_id)
+        if article_source is None:
+            article_source = sources[article_id] = f"{base}/api/v1/articles/{article_id}/"
+        target = {
+            "type": "SpecificResource",
+            "source": article_source,
+            # The article revision whose text the offsets point into (schema: is in anno.jsonld).
+            "schema:version": row["revision"],
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": row["quote"],
+                    "prefix": row["prefix"],
+                    "suffix": row["suffix"],
+                },
+                {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+            ],
+        }
+        if article_url := row["article__url"]:
+            target["scope"] = article_url
+        username = row["author__username"]
+        creator = creators.get(username)
+        if creator is None:
+            creator = creators[username] = {
+                "type": "Person",
+                "name": username,
+                "nickname": username,
+            }
+        annotation = {
+            "id": f"{base}/api/v1/annotations/{row['id']}/",
+            "type": "Annotation",
+            "motivation": "assessing",
+            "body": body,
+            "target": target,
+            "creator": creator,
+            "created": iso(row["created_at"]),
+            "modified": iso(row["updated_at"]),
+            "generator": generator,
+        }
+        if generated:
+            annotation["generated"] = generated
+        yield annotation
 
 
 def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict | None:

@@ -249,7 +249,13 @@ def _evidence_by_annotation(qs: QuerySet[Annotation], first: int, last: int, cou
     if last - first >= 2 * count:
         chunk_ids = qs.filter(id__range=(first, last)).order_by().values("id")
         links_qs = links_qs.filter(annotation_id__in=chunk_ids)
-    rows = links_qs.order_by("annotation_id", "id").values_list("annotation_id", "url", "title")
+    query = links_qs.order_by("annotation_id", "id").values_list("annotation_id", "url", "title")
+    # The ORM's SQL on a plain cursor: the rows need no conversion, and skipping the
+    # queryset's row iterator saves a good share of the time a link takes.
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     links: dict[int, list[dict]] = {}
     for annotation_id, url, title in rows:
         links.setdefault(annotation_id, []).append({"url": url, "title": title})

@@ -196,9 +196,12 @@ def drf_seconds() -> tuple[int, float]:
 
         class Meta:
             model = Annotation
+            # The fields of our JSONL rows (the own shape with revision and orphaned), so
+            # that both sides write the same data.
             fields = [
                 "id", "article", "start", "end", "quote", "prefix", "suffix", "verdict",
                 "note", "evidence", "status", "author", "created", "updated", "version",
+                "revision", "orphaned",
             ]  # fmt: skip
 
     began = clock()

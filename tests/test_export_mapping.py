@@ -203,3 +203,30 @@ def test_csv_safe_never_leaves_a_formula_start(text):
     out = m.csv_safe(text)
     assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert out in (text, "'" + text)
+
+
+def test_w3c_chunk_shares_parts_but_gives_each_row_its_own_article_author_and_verdict():
+    rows = [
+        (row(id=1, article_id=2, author__username="rita", verdict="disputed"), EVIDENCE),
+        (row(id=2, article_id=3, article__url="", author__username="sam", verdict="verified"), []),
+        (row(id=3, article_id=2, author__username="sam", verdict="disputed", note=""), []),
+        (row(id=4, article_id=3, article__url="", author__username="rita", verdict="opinion"), []),
+    ]
+    out = list(m.to_w3c_chunk(rows, CTX))
+    # Each row as if mapped alone.
+    assert out == [m.to_w3c(r, links, CTX, context=False) for r, links in rows]
+    sources = [a["target"]["source"] for a in out]
+    assert sources == [f"https://wb.example/api/v1/articles/{n}/" for n in (2, 3, 2, 3)]
+    assert [a["target"].get("scope") for a in out] == [
+        "https://news.example/bridge",
+        None,
+        "https://news.example/bridge",
+        None,
+    ]
+    assert [a["creator"]["name"] for a in out] == ["rita", "sam", "sam", "rita"]
+    assert [a["body"][0]["value"] for a in out] == ["disputed", "verified", "disputed", "opinion"]
+    # Parts shared between rows are the same object only where they are equal.
+    assert out[0]["creator"] is out[3]["creator"] and out[1]["creator"] is out[2]["creator"]
+    assert out[0]["body"][0] is out[2]["body"][0]
+    for annotation in out:
+        validator("annotation").validate(annotation)

@@ -114,10 +114,10 @@ def jsonld_body(
     }
     page = {"id": page_id, "type": "AnnotationPage", "partOf": collection_id, "startIndex": 0}
     yield orjson.dumps(head)[:-1]
-    dumps, to_w3c = orjson.dumps, mapping.to_w3c
+    dumps, to_w3c_chunk = orjson.dumps, mapping.to_w3c_chunk
     total = 0
     for chunk in chunks:
-        items = b",".join([dumps(to_w3c(row, links, ctx, context=False)) for row, links in chunk])
+        items = b",".join([dumps(annotation) for annotation in to_w3c_chunk(chunk, ctx)])
         if not total:
             items = b',"first":' + dumps(page)[:-1] + b',"items":[' + items
         else:
