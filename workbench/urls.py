@@ -14,3 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "workbench.errors.bad_request"
+handler403 = "workbench.errors.permission_denied"
+handler404 = "workbench.errors.page_not_found"
+handler500 = "workbench.errors.server_error"
