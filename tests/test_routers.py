@@ -27,6 +27,8 @@ def stream_of_read_targets(request):
     return StreamingHttpResponse(str(router.db_for_read(Article)) for _ in range(2))
 
 
+# Closing a response sends request_finished, which checks the database connections.
+@pytest.mark.django_db
 def test_export_reads_go_to_the_replica_until_the_response_closes(with_replica):
     middleware = ExportReplicaMiddleware(stream_of_read_targets)
     response = middleware(RequestFactory().get("/api/v1/export/annotations.jsonl"))
@@ -35,6 +37,7 @@ def test_export_reads_go_to_the_replica_until_the_response_closes(with_replica):
     assert router.db_for_read(Article) is None
 
 
+@pytest.mark.django_db
 def test_other_reads_and_all_writes_stay_on_the_primary(with_replica):
     middleware = ExportReplicaMiddleware(stream_of_read_targets)
     response = middleware(RequestFactory().get("/api/v1/annotations/"))
@@ -46,6 +49,7 @@ def test_other_reads_and_all_writes_stay_on_the_primary(with_replica):
     response.close()
 
 
+@pytest.mark.django_db
 def test_without_a_replica_exports_read_the_primary():
     middleware = ExportReplicaMiddleware(stream_of_read_targets)
     response = middleware(RequestFactory().get("/api/v1/export/annotations.jsonl"))
