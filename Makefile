@@ -33,7 +33,7 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn workbench.wsgi --bind $(BIND) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --timeout 60 --graceful-timeout 30 \
-		--max-requests 5000 --max-requests-jitter 500
+		--max-requests 5000 --max-requests-jitter 500 --no-control-socket
 
 # Known vulnerabilities in the installed dependencies (exit 1), or a clear "NOT RUN" (exit 3).
 audit: $(STAMP)

@@ -86,7 +86,7 @@ def app_servers(static_root: Path, logs: list[Path]):
             port = free_port()
             command = [sys.executable, "-m", "gunicorn", "workbench.wsgi"]
             command += ["--bind", f"127.0.0.1:{port}", "--workers", "1"]
-            command += ["--worker-class", "gthread", "--threads", "2"]
+            command += ["--worker-class", "gthread", "--threads", "2", "--no-control-socket"]
             with log.open("w") as out:
                 process = subprocess.Popen(
                     command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
