@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test audit install lint format bench clean
+.PHONY: run serve test audit install lint format bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Loopback load test of `make serve`, on PostgreSQL then SQLite (SECONDS=60 at most).
+SECONDS ?= 60
+load: $(STAMP)
+	$(BIN)/python bench/load.py --db postgres --seconds $(SECONDS)
+	$(BIN)/python bench/load.py --db sqlite --seconds $(SECONDS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm
