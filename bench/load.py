@@ -79,12 +79,13 @@ async def timed(log: Log, endpoint: str, client: httpx.AsyncClient, method: str,
 
 
 async def reviewer(client, log: Log, articles: dict[int, str], deadline: float) -> None:
-    mine: dict[int, int] = {}  # annotation id -> version we last saw
+    mine: dict[int, tuple[int, str]] = {}  # annotation id -> (version we last saw, marker)
     rng = random.Random()
     while time.monotonic() < deadline:
         if mine and rng.random() < 0.4:
-            annotation_id, version = rng.choice(list(mine.items()))
-            note = f"edited {uuid.uuid4()}"
+            annotation_id, (version, created_note) = rng.choice(list(mine.items()))
+            # Keep the create's marker at the front, so the row can still be told apart.
+            note = f"{created_note} edited {uuid.uuid4()}"
             response = await timed(
                 log,
                 "PATCH annotation",
@@ -100,7 +101,7 @@ async def reviewer(client, log: Log, articles: dict[int, str], deadline: float) 
             elif response.status_code == 200:
                 body = response.json()
                 log.acked.add((annotation_id, body["version"], "edited"))
-                mine[annotation_id] = body["version"]
+                mine[annotation_id] = (body["version"], created_note)
             elif response.status_code in (409, 412):
                 # Approved or changed meanwhile: expected under contention, not an error.
                 mine.pop(annotation_id)
@@ -129,7 +130,7 @@ async def reviewer(client, log: Log, articles: dict[int, str], deadline: float) 
             body = response.json()
             log.acked.add((body["id"], body["version"], "created"))
             log.created_notes[note] = body["id"]
-            mine[body["id"]] = body["version"]
+            mine[body["id"]] = (body["version"], note)
 
 
 async def editor(client, log: Log, deadline: float) -> None:
@@ -325,7 +326,10 @@ def verify(log: Log) -> list[str]:
         )
 
     notes = Counter(
-        Annotation.all_objects.filter(note__startswith="bench ").values_list("note", flat=True)
+        " ".join(note.split()[:2])  # the create's marker, "bench <uuid>"
+        for note in Annotation.all_objects.filter(note__startswith="bench ").values_list(
+            "note", flat=True
+        )
     )
     for note, annotation_id in log.created_notes.items():
         if notes.get(note, 0) != 1:
