@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Annotation, Article, Status, Verdict
+from .models import Annotation, Article, EvidenceLink, Status, Verdict
 
 
 def _count(field: str, value: str) -> Count:
@@ -35,3 +35,24 @@ def article_annotations(*, article: Article) -> QuerySet[Annotation]:
         .prefetch_related("evidence")
         .order_by("start", "end", "id")
     )
+
+
+def article_workbench_annotations(*, article: Article) -> list[Annotation]:
+    """Live annotations of one article in text order, each with `links` (its evidence).
+
+    Evidence comes in one query of its own, also when there are no annotations, so the
+    annotate page runs the same number of queries whatever the count.
+    """
+    annotations = list(
+        Annotation.objects.filter(article=article)
+        .select_related("author")
+        .order_by("start", "end", "id")
+    )
+    links: dict[int, list[EvidenceLink]] = {a.pk: [] for a in annotations}
+    for link in EvidenceLink.objects.filter(
+        annotation__article=article, annotation__deleted=False
+    ).order_by("id"):
+        links[link.annotation_id].append(link)
+    for a in annotations:
+        a.links = links[a.pk]
+    return annotations

@@ -1,0 +1,104 @@
+import time
+
+from django.utils.html import escape
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.render import Segment, Span, segments
+
+
+def test_no_spans_is_one_plain_segment():
+    (seg,) = segments("Hello", [])
+    assert (seg.start, seg.end, seg.html, seg.ids) == (0, 5, "Hello", ())
+    assert seg.css_class == "seg"
+
+
+def test_empty_text_has_no_segments():
+    assert segments("", [Span(1, 0, 1, "verified")]) == []
+
+
+def test_text_is_escaped():
+    text = '<script>alert(1)</script> " hx-get="/x'
+    segs = segments(text, [Span(1, 0, 8, "disputed")])
+    html = "".join(s.html for s in segs)
+    assert "<script>" not in html
+    assert html == escape(text)
+    assert '"' not in html
+
+
+def test_overlapping_spans_split_at_every_boundary():
+    text = "abcdefghij"
+    segs = segments(text, [Span(1, 2, 6, "verified"), Span(2, 4, 8, "opinion")])
+    assert [(s.start, s.end, s.ids) for s in segs] == [
+        (0, 2, ()),
+        (2, 4, (1,)),
+        (4, 6, (1, 2)),
+        (6, 8, (2,)),
+        (8, 10, ()),
+    ]
+    middle = segs[2]
+    assert middle.verdicts == ("verified", "opinion")
+    assert middle.depth == 2
+    assert "depth-2" in middle.css_class and "also-opinion" in middle.css_class
+    assert segs[2].ends == ("verified",) and segs[3].ends == ("opinion",)
+
+
+def test_nested_spans_list_outermost_first_and_disputed_leads():
+    segs = segments("abcdefghij", [Span(5, 3, 5, "disputed"), Span(9, 0, 10, "opinion")])
+    inner = next(s for s in segs if s.start == 3)
+    assert inner.ids == (9, 5)
+    assert inner.verdicts == ("disputed", "opinion")
+    assert inner.css_class.startswith("seg hl hl-disputed depth-2")
+
+
+def test_depth_class_is_capped():
+    spans = [Span(i, 0, 4, "verified") for i in range(1, 6)]
+    (seg,) = segments("abcd", spans)
+    assert seg.depth == 5 and "depth-3" in seg.css_class
+
+
+def test_spans_outside_the_text_are_ignored():
+    segs = segments("abc", [Span(1, 2, 9, "opinion"), Span(2, 3, 3, "opinion")])
+    assert [s.ids for s in segs] == [()]
+
+
+def test_offsets_are_code_points():
+    text = "a😀é̃b"
+    segs = segments(text, [Span(1, 1, 3, "opinion")])
+    assert [(s.start, s.end) for s in segs] == [(0, 1), (1, 3), (3, 5)]
+    assert segs[1].html == "😀é"
+
+
+def test_many_nested_spans_render_fast():
+    text = "x" * 20_000
+    spans = [Span(i, i * 7, i * 7 + 40, "verified") for i in range(2_000)]
+    began = time.perf_counter()
+    segs = segments(text, spans)
+    assert time.perf_counter() - began < 1.0
+    assert sum(s.end - s.start for s in segs) == len(text)
+
+
+span_lists = st.lists(
+    st.tuples(
+        st.integers(0, 60), st.integers(0, 60), st.sampled_from(["verified", "disputed", "opinion"])
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=300)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=60), raw=span_lists)
+def test_segments_rebuild_text_and_cover_exactly_the_containing_spans(text, raw):
+    spans = [Span(i, a, b, v) for i, (a, b, v) in enumerate(raw, start=1)]
+    segs = segments(text, spans)
+    assert "".join(s.html for s in segs) == escape(text)
+    assert all(isinstance(s, Segment) and s.start < s.end for s in segs)
+    if text:
+        assert segs[0].start == 0 and segs[-1].end == len(text)
+    for left, right in zip(segs, segs[1:], strict=False):
+        assert left.end == right.start
+    valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    for seg in segs:
+        for pos in range(seg.start, seg.end):
+            assert set(seg.ids) == {s.id for s in valid if s.start <= pos < s.end}
+        assert set(seg.verdicts) == {s.verdict for s in valid if s.id in seg.ids}
