@@ -22,6 +22,8 @@ HTMX_CONFIG = {
     "allowEval": False,
     "includeIndicatorStyles": False,
     "historyCacheSize": 0,
+    # htmx's default also settles "style", which it copies with setAttribute: blocked by CSP.
+    "attributesToSettle": ["class", "width", "height"],
 }
 
 
