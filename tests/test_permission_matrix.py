@@ -1,0 +1,175 @@
+"""Permission matrix: every URL of the site and the API × anonymous / reviewer / another
+reviewer / editor, with the status each gets; a refused write must change nothing.
+
+The URLs come from the resolver, so a new URL without a row here fails
+`test_every_url_has_a_row`. Left out, on purpose:
+- `admin/...`: Django's own admin, guarded by `is_staff` and tested by Django; none of
+  our roles is staff, and its hundred-odd generated URLs would drown the matrix.
+- static files: not routed through the resolver (WhiteNoise serves them, public by design).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import make_annotation, make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "reviewer", "other", "editor")
+EXCLUDED_PREFIXES = ("admin/",)
+
+
+@dataclass
+class World:
+    reviewer: object  # the author of `annotation`
+    other: object  # another reviewer
+    editor: object
+    article: object
+    annotation: object  # pending, by `reviewer`
+
+
+@dataclass
+class Case:
+    method: str
+    path: Callable[[World], str]
+    expect: dict[str, int]  # role -> status
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    json: bool = False
+
+    @property
+    def writes(self) -> bool:
+        return self.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def logged_in(status: int, *, anonymous: int = 302) -> dict[str, int]:
+    return {"anonymous": anonymous, "reviewer": status, "other": status, "editor": status}
+
+
+def author_only(status: int, *, others: int = 403, anonymous: int = 302) -> dict[str, int]:
+    return {"anonymous": anonymous, "reviewer": status, "other": others, "editor": others}
+
+
+def new_annotation(w: World) -> dict:
+    return {"start": 0, "end": 3, "quote": w.article.text[:3], "verdict": "opinion", "note": "n"}
+
+
+def edit_annotation(w: World) -> dict:
+    return {"verdict": "opinion", "note": "changed", "version": w.annotation.version}
+
+
+article = lambda w: f"/articles/{w.article.pk}/"  # noqa: E731
+annotation = lambda w: f"/annotations/{w.annotation.pk}/"  # noqa: E731
+
+# route (as the resolver spells it) -> the requests to try on it
+MATRIX: dict[str, list[Case]] = {
+    # Browser pages ------------------------------------------------------------------------
+    "": [Case("GET", lambda w: "/", logged_in(200))],
+    "articles/<int:article_id>/": [
+        Case("GET", article, logged_in(200)),
+        Case("POST", article, logged_in(405)),
+    ],
+    "articles/<int:article_id>/annotations/new/": [
+        Case("GET", lambda w: article(w) + "annotations/new/", logged_in(200)),
+        Case("POST", lambda w: article(w) + "annotations/new/", logged_in(302), new_annotation),
+    ],
+    "annotations/<int:annotation_id>/edit/": [
+        Case("GET", lambda w: annotation(w) + "edit/", author_only(200)),
+        Case("POST", lambda w: annotation(w) + "edit/", author_only(302), edit_annotation),
+    ],
+    "annotations/<int:annotation_id>/delete/": [
+        Case("GET", lambda w: annotation(w) + "delete/", author_only(405, others=405)),
+        Case(
+            "POST",
+            lambda w: annotation(w) + "delete/",
+            author_only(302),
+            lambda w: {"version": w.annotation.version},
+        ),
+    ],
+    # Accounts -----------------------------------------------------------------------------
+    # Logged-in users are sent on from the login page; logout is POST only.
+    "accounts/login/": [Case("GET", lambda w: "/accounts/login/", logged_in(302, anonymous=200))],
+    "accounts/logout/": [
+        Case("GET", lambda w: "/accounts/logout/", everyone(405)),
+        Case("POST", lambda w: "/accounts/logout/", everyone(302)),
+    ],
+}
+
+
+def routes(patterns=None, prefix: str = ""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def test_every_url_has_a_row():
+    found = {r for r in routes() if not r.startswith(EXCLUDED_PREFIXES)}
+    assert found - MATRIX.keys() == set(), "new URLs need a row in the permission matrix"
+    assert MATRIX.keys() - found == set(), "rows for URLs that no longer exist"
+
+
+@pytest.fixture
+def world(db) -> World:
+    reviewer = make_user("rita", groups=("reviewer",))
+    article = make_article()
+    return World(
+        reviewer=reviewer,
+        other=make_user("oscar", groups=("reviewer",)),
+        editor=make_user("edna", groups=("editor",)),
+        article=article,
+        annotation=make_annotation(article, reviewer, "waste", verdict="opinion"),
+    )
+
+
+def snapshot() -> dict:
+    """Every row of our own tables and the users: what a write could have changed."""
+    models = [*apps.get_app_config("annotations").get_models(), get_user_model()]
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values()) for model in models
+    }
+
+
+def refused(response) -> bool:
+    if response.status_code in (301, 302):
+        return response["Location"].startswith("/accounts/login/")
+    return response.status_code >= 400
+
+
+CASES = [
+    pytest.param(route, case, role, id=f"{route or '/'} {case.method} {role}")
+    for route, cases in MATRIX.items()
+    for case in cases
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("route", "case", "role"), CASES)
+def test_permission(world, route, case, role):
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    kwargs = {"data": case.data(world)}
+    if case.json:
+        kwargs["content_type"] = "application/json"
+    before = snapshot()
+    response = getattr(client, case.method.lower())(case.path(world), **kwargs)
+    assert response.status_code == case.expect[role], response.content[:300]
+    if case.writes and route != "accounts/logout/":
+        if refused(response):
+            assert snapshot() == before, "a refused write changed the database"
+        else:
+            assert snapshot() != before, "an accepted write changed nothing"
