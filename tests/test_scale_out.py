@@ -24,7 +24,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.factories import make_user
+from annotations.models import Annotation, ReviewEvent
+from tests.factories import make_article, make_user
 from workbench import settings as workbench_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +144,8 @@ def form_token(html: str) -> str:
 def test_a_session_and_its_writes_work_across_two_app_servers(static_root, tmp_path, settings):
     settings.PASSWORD_HASHERS = workbench_settings.PASSWORD_HASHERS  # what the servers verify
     rita = make_user("rita", groups=("reviewer",))
+    article = make_article(title="Bridge costs")
+    start = article.text.index("waste")
     with app_servers(static_root, [tmp_path / "a.log", tmp_path / "b.log"]) as (a, b):
         browser = Browser()
         login_page = browser.request("GET", f"{a}/accounts/login/")
@@ -176,6 +179,41 @@ def test_a_session_and_its_writes_work_across_two_app_servers(static_root, tmp_p
         assert static.status_code == 200
         assert "max-age=315360000" in static.headers["cache-control"]
         assert "immutable" in static.headers["cache-control"]
+
+        # Edits: annotate on B, edit that annotation on A, each with the other's session.
+        new = browser.request(
+            "POST",
+            f"{b}/articles/{article.pk}/annotations/new/",
+            data={
+                "csrfmiddlewaretoken": form_token(page.text),
+                "start": start,
+                "end": start + 5,
+                "quote": "waste",
+                "verdict": "opinion",
+                "note": "written on B",
+            },
+        )
+        assert new.status_code == 302, new.text
+        created = Annotation.objects.get(article=article)
+        edit = browser.request(
+            "POST",
+            f"{a}/annotations/{created.pk}/edit/",
+            data={
+                "csrfmiddlewaretoken": form_token(page.text),
+                "verdict": "opinion",
+                "note": "edited on A",
+                "version": created.version,
+            },
+        )
+        assert edit.status_code == 302, edit.text
+        created.refresh_from_db()
+        assert (created.note, created.version, created.author_id) == ("edited on A", 2, rita.pk)
+        assert list(
+            ReviewEvent.objects.filter(annotation=created)
+            .order_by("id")
+            .values_list("action", flat=True)
+        ) == ["created", "edited"]
+        assert "edited on A" in browser.request("GET", f"{b}/articles/{article.pk}/").text
 
         # A write on B (logging out deletes the session row) holds on A.
         logout = browser.request(
