@@ -40,8 +40,14 @@ class Segment:
         return len(self.ids)
 
     @property
+    def is_break(self) -> bool:
+        return self.html == "\n"
+
+    @property
     def css_class(self) -> str:
         """Classes for the segment's element: verdict, nesting depth, other verdicts."""
+        if self.is_break:
+            return "seg br"
         if not self.ids:
             return "seg"
         names = ["seg", "hl", f"hl-{self.verdicts[0]}"]
@@ -66,8 +72,9 @@ def _verdict_rank(verdict: str) -> int:
 def segments(text: str, spans: Iterable[Span]) -> list[Segment]:
     """Segments covering the whole text, in order. Spans outside the text are ignored.
 
-    One pass over the sorted boundaries: each span is added at its start and removed at
-    its end, so the cost is O(b log b + output) rather than a scan per span.
+    One pass over the sorted boundaries (span ends and line breaks): each span is added at
+    its start and removed at its end, so the cost is O(b log b + output) rather than a
+    scan per span.
     """
     n = len(text)
     valid = [s for s in spans if 0 <= s.start < s.end <= n]
@@ -76,7 +83,10 @@ def segments(text: str, spans: Iterable[Span]) -> list[Segment]:
     for s in sorted(valid, key=lambda s: (s.start, -s.end, s.id)):
         opening.setdefault(s.start, []).append(s)
         closing.setdefault(s.end, []).append(s)
-    boundaries = sorted({0, n, *opening, *closing})
+    # Each line break is a segment of its own, so paragraphs can be spaced apart in CSS
+    # without adding anything to the text the offsets count.
+    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    boundaries = sorted({0, n, *opening, *closing, *breaks, *(i + 1 for i in breaks)})
 
     active: dict[int, Span] = {}  # insertion order = outermost first
     result: list[Segment] = []

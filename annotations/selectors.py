@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Annotation, Article, EvidenceLink, Status, Verdict
+from .models import Annotation, Article, EvidenceLink, ReviewEvent, Status, Verdict
 
 
 def _count(field: str, value: str) -> Count:
@@ -52,7 +52,29 @@ def article_workbench_annotations(*, article: Article) -> list[Annotation]:
     for link in EvidenceLink.objects.filter(
         annotation__article=article, annotation__deleted=False
     ).order_by("id"):
-        links[link.annotation_id].append(link)
+        # A link whose annotation was added after the first query is simply not shown.
+        links.get(link.annotation_id, []).append(link)
     for a in annotations:
         a.links = links[a.pk]
     return annotations
+
+
+def articles_with_counts() -> QuerySet[Article]:
+    """All articles, text included, with their annotation counts by verdict and status."""
+    counts = {f"n_{v}": _count("verdict", v) for v in Verdict.values}
+    counts |= {f"n_{s}": _count("status", s) for s in Status.values}
+    return Article.objects.annotate(**counts)
+
+
+def annotations_for_api() -> QuerySet[Annotation]:
+    """Live annotations with author and evidence, in id order (stable for cursor paging)."""
+    return Annotation.objects.select_related("author").prefetch_related("evidence").order_by("id")
+
+
+def annotation_history(*, annotation_id: int) -> QuerySet[ReviewEvent]:
+    """Every event of one annotation, withdrawn ones included, oldest first."""
+    return (
+        ReviewEvent.objects.filter(annotation_id=annotation_id)
+        .select_related("actor")
+        .order_by("id")
+    )

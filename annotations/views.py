@@ -39,11 +39,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def _workbench(request: HttpRequest, article: Article, *, focus: int | None = None) -> dict:
     """Context for the text and the panel: segments, cards in text order, counts."""
     annotations = selectors.article_workbench_annotations(article=article)
-    placed = [a for a in annotations if not a.orphaned and a.revision == article.revision]
-    orphans = [a for a in annotations if a not in placed]
+    placed, orphans = [], []
     for a in annotations:
+        is_placed = not a.orphaned and a.revision == article.revision
+        (placed if is_placed else orphans).append(a)
         mine = a.author_id == request.user.pk
-        a.can_edit = mine and a.status in EDITABLE and a in placed
+        a.can_edit = mine and a.status in EDITABLE and is_placed
         a.can_delete = mine and a.status != Status.APPROVED
     spans = [renderlib.Span(a.pk, a.start, a.end, a.verdict) for a in placed]
     verdict_counts = [
@@ -156,8 +157,11 @@ def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
             },
             evidence=[{"url": e.url, "title": e.title} for e in annotation.evidence.all()],
         )
-        locked = annotation.status not in EDITABLE
-        return _form_response(request, article, form, annotation, locked=locked)
+        problem = ""
+        if annotation.status not in EDITABLE:
+            status = annotation.get_status_display().lower()
+            problem = f"This annotation is {status}; it can no longer be edited."
+        return _form_response(request, article, form, annotation, problem=problem)
     form = EditAnnotationForm(request.POST)
     if form.is_valid():
         try:
@@ -195,9 +199,13 @@ def annotation_delete(request: HttpRequest, annotation_id: int) -> HttpResponse:
         if not request.htmx:
             messages.error(request, exc.message)
             return redirect("article-detail", article.pk)
-        notice = EditAnnotationForm()
-        notice.is_bound = False
         return _form_response(
-            request, article, notice, annotation, status=409, stale=True, problem=exc.message
+            request,
+            article,
+            EditAnnotationForm(),
+            annotation,
+            status=409,
+            stale=True,
+            problem=exc.message,
         )
     return _saved(request, article)

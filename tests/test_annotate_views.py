@@ -440,7 +440,9 @@ def test_approved_annotation_is_locked(rita, reviewer, editor, article):
     services.annotation_review(
         annotation_id=a.pk, editor=editor, decision="approve", expected_version=1
     )
-    assert "can no longer be edited" in rita.get(edit_url(a), headers=HTMX).content.decode()
+    body = rita.get(edit_url(a), headers=HTMX).content.decode()
+    assert "can no longer be edited" in body
+    assert 'name="note"' not in body and ">Save</button>" not in body
     response = rita.post(edit_url(a), {"version": 2, "verdict": "verified"}, headers=HTMX)
     assert response.status_code == 409 and "can no longer be edited" in response.content.decode()
     response = rita.post(delete_url(a), {"version": 2}, headers=HTMX)
@@ -494,3 +496,20 @@ def test_withdraw_needs_a_version(rita, reviewer, article):
     assert rita.post(delete_url(a), {}).status_code == 400
     assert rita.get(delete_url(a)).status_code == 405
     assert Annotation.objects.filter(pk=a.pk).exists()
+
+
+def test_pages_need_no_inline_script_or_style(rita, reviewer, article):
+    """The Content-Security-Policy will be default-src 'self'."""
+    a = make_annotation(article, reviewer, "waste", verdict="opinion", note="n")
+    bodies = [
+        rita.get(page_url(article)).content.decode(),
+        rita.get(new_url(article)).content.decode(),
+        rita.get(edit_url(a)).content.decode(),
+        rita.post(new_url(article), span_data(article, "mayor"), headers=HTMX).content.decode(),
+    ]
+    for body in bodies:
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+        assert not re.search(r"\sstyle=", body)
+        assert not re.search(r"\son[a-z]+=", body)
+        assert "<style" not in body
+    assert '"includeIndicatorStyles":false' in bodies[0]

@@ -43,6 +43,7 @@ class Case:
     expect: dict[str, int]  # role -> status
     data: Callable[[World], dict] = field(default=lambda w: {})
     json: bool = False
+    headers: Callable[[World], dict] = field(default=lambda w: {})
 
     @property
     def writes(self) -> bool:
@@ -61,6 +62,23 @@ def author_only(status: int, *, others: int = 403, anonymous: int = 302) -> dict
     return {"anonymous": anonymous, "reviewer": status, "other": others, "editor": others}
 
 
+def api(status: int, *, anonymous: int = 401) -> dict[str, int]:
+    """Any logged-in user; anonymous API callers get a 401 challenge, not a redirect."""
+    return logged_in(status, anonymous=anonymous)
+
+
+def api_author_only(status: int) -> dict[str, int]:
+    return author_only(status, anonymous=401)
+
+
+def editors_only(status: int) -> dict[str, int]:
+    return {"anonymous": 401, "reviewer": 403, "other": 403, "editor": status}
+
+
+def if_match(w: World) -> dict:
+    return {"If-Match": f'"{w.annotation.version}"'}
+
+
 def new_annotation(w: World) -> dict:
     return {"start": 0, "end": 3, "quote": w.article.text[:3], "verdict": "opinion", "note": "n"}
 
@@ -71,6 +89,8 @@ def edit_annotation(w: World) -> dict:
 
 article = lambda w: f"/articles/{w.article.pk}/"  # noqa: E731
 annotation = lambda w: f"/annotations/{w.annotation.pk}/"  # noqa: E731
+api_article = lambda w: f"/api/v1/articles/{w.article.pk}/"  # noqa: E731
+api_annotation = lambda w: f"/api/v1/annotations/{w.annotation.pk}/"  # noqa: E731
 
 # route (as the resolver spells it) -> the requests to try on it
 MATRIX: dict[str, list[Case]] = {
@@ -96,6 +116,56 @@ MATRIX: dict[str, list[Case]] = {
             author_only(302),
             lambda w: {"version": w.annotation.version},
         ),
+    ],
+    # API ----------------------------------------------------------------------------------
+    "api/v1/articles/": [
+        Case("GET", lambda w: "/api/v1/articles/", api(200)),
+        Case("POST", lambda w: "/api/v1/articles/", api(405), lambda w: {"title": "x"}, json=True),
+    ],
+    "api/v1/articles/<int:article_id>/": [
+        Case("GET", api_article, api(200)),
+        Case("DELETE", api_article, api(405)),
+    ],
+    "api/v1/annotations/": [
+        Case("GET", lambda w: "/api/v1/annotations/", api(200)),
+        Case(
+            "POST",
+            lambda w: "/api/v1/annotations/",
+            api(201),
+            lambda w: new_annotation(w) | {"article": w.article.pk},
+            json=True,
+        ),
+    ],
+    "api/v1/annotations/<int:annotation_id>/": [
+        Case("GET", api_annotation, api(200)),
+        Case(
+            "PATCH",
+            api_annotation,
+            api_author_only(200),
+            lambda w: {"note": "changed"},
+            json=True,
+            headers=if_match,
+        ),
+        Case("DELETE", api_annotation, api_author_only(204), headers=if_match),
+    ],
+    "api/v1/annotations/<int:annotation_id>/review/": [
+        Case(
+            "POST",
+            lambda w: api_annotation(w) + "review/",
+            editors_only(200),
+            lambda w: {"decision": "approve", "version": w.annotation.version},
+            json=True,
+        ),
+    ],
+    "api/v1/annotations/<int:annotation_id>/history/": [
+        Case("GET", lambda w: api_annotation(w) + "history/", api(200)),
+    ],
+    "api/schema/": [Case("GET", lambda w: "/api/schema/", api(200))],
+    "api/docs/": [Case("GET", lambda w: "/api/docs/", api(200))],
+    # Any other path under /api/ is a JSON 404 for everyone, whatever the method.
+    "^api/": [
+        Case("GET", lambda w: "/api/v2/annotations/", everyone(404)),
+        Case("POST", lambda w: "/api/v1/annotations/abc/", everyone(404), json=True),
     ],
     # Accounts -----------------------------------------------------------------------------
     # Logged-in users are sent on from the login page; logout is POST only.
@@ -162,7 +232,7 @@ def test_permission(world, route, case, role):
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(getattr(world, role))
-    kwargs = {"data": case.data(world)}
+    kwargs = {"data": case.data(world), "headers": case.headers(world)}
     if case.json:
         kwargs["content_type"] = "application/json"
     before = snapshot()

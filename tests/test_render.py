@@ -60,6 +60,21 @@ def test_depth_class_is_capped():
 def test_spans_outside_the_text_are_ignored():
     segs = segments("abc", [Span(1, 2, 9, "opinion"), Span(2, 3, 3, "opinion")])
     assert [s.ids for s in segs] == [()]
+    assert segments("abc", []) == [Segment(0, 3, "abc")]
+
+
+def test_line_breaks_are_segments_of_their_own():
+    segs = segments("ab\ncd\n\nef", [Span(1, 1, 5, "opinion")])
+    assert [(s.html, s.ids) for s in segs] == [
+        ("a", ()),
+        ("b", (1,)),
+        ("\n", (1,)),
+        ("cd", (1,)),
+        ("\n", ()),
+        ("\n", ()),
+        ("ef", ()),
+    ]
+    assert [s.css_class for s in segs if s.is_break] == ["seg br"] * 3
 
 
 def test_offsets_are_code_points():

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from annotations.api.views import DocsView, SchemaView, api_not_found
 
 urlpatterns = [
     path("", include("annotations.urls")),
@@ -13,6 +15,11 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("annotations.api.urls")),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(), name="api-docs"),
+    # Keep last: unmatched API paths (e.g. a non-numeric id) get a JSON 404, not HTML.
+    re_path(r"^api/", api_not_found),
 ]
 
 handler400 = "workbench.errors.bad_request"

@@ -26,32 +26,28 @@
 
   // Offset (code points from the article start) of a DOM boundary point inside the text.
   function pointToOffset(root, node, offset) {
-    let seg = null;
-    let within = 0; // UTF-16 units into the segment's text
-    if (node.nodeType === Node.TEXT_NODE) {
-      seg = node.parentElement.closest("[data-start]");
-      if (!seg || !root.contains(seg)) return null;
-      // Count text before this node inside the segment (a segment holds one text node,
-      // but be safe if a browser split it).
-      const walker = document.createTreeWalker(seg, NodeFilter.SHOW_TEXT);
-      let n;
-      while ((n = walker.nextNode()) && n !== node) within += n.data.length;
-      within += offset;
-    } else if (node === root || root.contains(node)) {
-      // An element boundary: the point sits before child[offset].
+    if (node.nodeType !== Node.TEXT_NODE) {
+      if (node !== root && !root.contains(node)) return null;
+      // An element boundary: the point sits just before child[offset], or at its end.
       const child = node.childNodes[offset];
+      if (child && child.nodeType === Node.TEXT_NODE) return pointToOffset(root, child, 0);
       if (child) {
-        seg = child.nodeType === Node.ELEMENT_NODE ? child.closest("[data-start]") || child.querySelector("[data-start]") : child.parentElement.closest("[data-start]");
-        if (!seg) return null;
-        within = 0;
-      } else {
-        return Number(root.dataset.length);
+        const first = child.matches("[data-start]") ? child : child.querySelector("[data-start]");
+        if (first) return Number(first.dataset.start);
       }
-    } else {
-      return null;
+      if (node === root) return Number(root.dataset.length);
+      const seg = node.closest("[data-start]");
+      return seg ? Number(seg.dataset.start) + codePoints(seg.textContent) : null;
     }
-    const before = seg.textContent.slice(0, within);
-    return Number(seg.dataset.start) + codePoints(before);
+    const seg = node.parentElement.closest("[data-start]");
+    if (!seg || !root.contains(seg)) return null;
+    // UTF-16 units into the segment: the text nodes before this one, then the offset.
+    let within = 0;
+    const walker = document.createTreeWalker(seg, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode()) && n !== node) within += n.data.length;
+    within += offset;
+    return Number(seg.dataset.start) + codePoints(seg.textContent.slice(0, within));
   }
 
   function readSelection() {
@@ -79,6 +75,7 @@
       end: end,
       quote: chars.slice(start, end).join(""),
       rect: range.getBoundingClientRect(),
+      range: range.cloneRange(),
     };
   }
 
@@ -99,6 +96,14 @@
     const left = Math.min(Math.max(0, rect.left - hostRect.left), maxLeft);
     box.style.top = top + "px";
     box.style.left = left + "px";
+  }
+
+  // Keep the chosen passage visibly marked while focus is in the form (the browser's own
+  // selection fades once the note field has focus). No DOM change, so offsets stay put.
+  function markPending(range) {
+    if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+    if (range) CSS.highlights.set("pending-annotation", new Highlight(range));
+    else CSS.highlights.delete("pending-annotation");
   }
 
   function hideAdder() {
@@ -173,6 +178,7 @@
     const preview = box.querySelector('[data-role="quote-preview"]');
     if (preview) preview.textContent = pending.quote;
     setVerdict(form, verdict);
+    markPending(pending.range);
     hideAdder();
     box.hidden = false;
     lastPosition = pending.rect;
@@ -183,6 +189,7 @@
 
   function closeForm() {
     const box = formBox();
+    markPending(null);
     hideAdder();
     showMessage("");
     if (!box) return;
@@ -339,6 +346,7 @@
     const box = formBox();
     if (!box || event.detail.target.id !== "annotation-form") return;
     if (box.hidden) {
+      markPending(null);
       rememberBlankForm();
       pending = null;
       return;

@@ -1,0 +1,156 @@
+"""OpenAPI pieces shared by the views: error responses, headers and examples."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+
+from .serializers import ConflictSerializer, ErrorSerializer, FieldErrorsSerializer
+
+BAD_REQUEST = OpenApiResponse(
+    FieldErrorsSerializer,
+    description="Malformed input: bad JSON, unknown fields, wrong types, out-of-range values.",
+    examples=[
+        OpenApiExample(
+            "Field errors",
+            value={"start": ["Ensure this value is greater than or equal to 0."]},
+            response_only=True,
+            status_codes=["400"],
+        )
+    ],
+)
+UNAUTHENTICATED = OpenApiResponse(
+    ErrorSerializer,
+    description="No or bad credentials. Send `Authorization: Token <key>` or a session cookie.",
+)
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Your role does not allow this.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object.")
+CONFLICT = OpenApiResponse(
+    ConflictSerializer,
+    description="The annotation changed since you saw it, or its status does not allow this.",
+    examples=[
+        OpenApiExample(
+            "Already decided",
+            value={
+                "detail": "Already decided: this annotation is approved.",
+                "current_version": 2,
+                "status": "approved",
+            },
+            response_only=True,
+            status_codes=["409"],
+        )
+    ],
+)
+PRECONDITION_FAILED = OpenApiResponse(
+    ConflictSerializer,
+    description="If-Match is stale: someone changed the annotation. Reload and retry.",
+)
+PRECONDITION_REQUIRED = OpenApiResponse(
+    ErrorSerializer, description="If-Match is missing: send the ETag you got."
+)
+QUOTE_MISMATCH = OpenApiResponse(
+    FieldErrorsSerializer,
+    description="`quote` is not the article text at `start`–`end`; the message says what is.",
+    examples=[
+        OpenApiExample(
+            "Quote mismatch",
+            value={"quote": ["The text at 10–16 reads 'bridge', not 'tunnel'."]},
+            response_only=True,
+            status_codes=["422"],
+        )
+    ],
+)
+
+LIST_ERRORS = {400: BAD_REQUEST, 401: UNAUTHENTICATED}
+READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+WRITE_ERRORS = {400: BAD_REQUEST, 401: UNAUTHENTICATED, 403: FORBIDDEN}
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description='The annotation\'s version, quoted: `"3"`. Send it back in If-Match.',
+)
+ETAG_HEADER_201 = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[201],
+    description='The new annotation\'s version, quoted: `"1"`.',
+)
+IF_MATCH_REQUIRED = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag from your last GET, e.g. `"3"`.',
+    examples=[OpenApiExample("Version 1", value='"1"')],
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='Optional ETag, e.g. `"3"`; refused if stale.',
+)
+
+CREATE_EXAMPLES = [
+    OpenApiExample(
+        "Disputed claim with evidence",
+        request_only=True,
+        value={
+            "article": 1,
+            "start": 28,
+            "end": 44,
+            "quote": "42 million euros",
+            "verdict": "disputed",
+            "note": "The council's budget says 61 million.",
+            "evidence": [{"url": "https://example.org/budget.pdf", "title": "2025 budget"}],
+        },
+    ),
+    OpenApiExample(
+        "Created",
+        response_only=True,
+        status_codes=["201"],
+        value={
+            "id": 7,
+            "article": 1,
+            "start": 28,
+            "end": 44,
+            "quote": "42 million euros",
+            "prefix": "The mayor said the bridge cost “",
+            "suffix": "” — far above the estimate.\n",
+            "verdict": "disputed",
+            "note": "The council's budget says 61 million.",
+            "evidence": [{"url": "https://example.org/budget.pdf", "title": "2025 budget"}],
+            "status": "pending",
+            "author": "rita",
+            "created": "2026-11-23T15:04:05.123456Z",
+            "updated": "2026-11-23T15:04:05.123456Z",
+            "version": 1,
+            "orphaned": False,
+            "review_comment": "",
+        },
+    ),
+]
+UPDATE_EXAMPLES = [
+    OpenApiExample(
+        "Change the note",
+        request_only=True,
+        value={"note": "The budget line is on page 12."},
+    ),
+]
+REVIEW_EXAMPLES = [
+    OpenApiExample("Approve", request_only=True, value={"decision": "approve", "version": 1}),
+    OpenApiExample(
+        "Request changes",
+        request_only=True,
+        value={"decision": "request_changes", "comment": "Cite the budget itself.", "version": 1},
+    ),
+    OpenApiExample(
+        "Fix and approve",
+        request_only=True,
+        value={"decision": "approve", "verdict": "opinion", "comment": "A forecast, not a claim."},
+    ),
+]

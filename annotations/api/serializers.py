@@ -1,0 +1,204 @@
+"""The API's JSON shapes. Input serializers check shape and types only; services decide."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotations import services
+from annotations.models import URL_MAX, Annotation, Article, ReviewEvent, Status, Verdict
+
+from .filters import ID_MAX
+
+# Offsets are stored in a 32-bit integer column; larger numbers are refused up front.
+OFFSET_MAX = 2**31 - 1
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know (or may not be set) instead of dropping them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(key) for key in data if key not in writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["Unknown field, or one that cannot be set."] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+# Output ---------------------------------------------------------------------------------
+
+
+class EvidenceSerializer(StrictSerializer):
+    url = serializers.CharField(max_length=URL_MAX, help_text="An http or https link.")
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class VerdictCountsSerializer(serializers.Serializer):
+    verified = serializers.IntegerField(source="n_verified")
+    disputed = serializers.IntegerField(source="n_disputed")
+    opinion = serializers.IntegerField(source="n_opinion")
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(source="n_pending")
+    approved = serializers.IntegerField(source="n_approved")
+    rejected = serializers.IntegerField(source="n_rejected")
+    changes_requested = serializers.IntegerField(source="n_changes_requested")
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    # Blank when the source file named no link, so not declared as a URI.
+    url = serializers.CharField(read_only=True, help_text="The article's link, or blank.")
+    verdict_counts = VerdictCountsSerializer(source="*", read_only=True)
+    status_counts = StatusCountsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "source",
+            "url",
+            "published",
+            "content_hash",
+            "near_duplicate_of",
+            "created",
+            "verdict_counts",
+            "status_counts",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    orphaned = serializers.BooleanField(
+        read_only=True, help_text="True if a re-import could not place the span in the new text."
+    )
+    review_comment = serializers.CharField(
+        read_only=True, help_text="The editor's comment on the latest decision."
+    )
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "article",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "verdict",
+            "note",
+            "evidence",
+            "status",
+            "author",
+            "created",
+            "updated",
+            "version",
+            "orphaned",
+            "review_comment",
+        ]
+        read_only_fields = fields
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True)
+    changes = serializers.JSONField(
+        read_only=True, help_text='{"field": {"before": …, "after": …}} for each field changed.'
+    )
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["id", "actor", "action", "comment", "changes", "version", "created"]
+        read_only_fields = fields
+
+
+# Input ----------------------------------------------------------------------------------
+
+
+class AnnotationCreateSerializer(StrictSerializer):
+    article = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="Article id.")
+    start = serializers.IntegerField(
+        min_value=0, max_value=OFFSET_MAX, help_text="Code point offset into the article text."
+    )
+    end = serializers.IntegerField(
+        min_value=1, max_value=OFFSET_MAX, help_text="Code point offset, exclusive."
+    )
+    quote = serializers.CharField(
+        trim_whitespace=False, help_text="Exactly the article text between start and end."
+    )
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.NOTE_MAX
+    )
+    evidence = EvidenceSerializer(
+        many=True, required=False, help_text="A disputed verdict needs at least one link."
+    )
+
+    def validate_article(self, value: int) -> Article:
+        article = Article.objects.filter(pk=value).only("id", "text", "revision").first()
+        if article is None:
+            raise serializers.ValidationError("No article with this id.")
+        return article
+
+
+class AnnotationUpdateSerializer(StrictSerializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=services.NOTE_MAX)
+    evidence = EvidenceSerializer(many=True, required=False)
+
+
+class ReviewSerializer(StrictSerializer):
+    decision = serializers.ChoiceField(choices=list(services.DECISIONS))
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.NOTE_MAX,
+        help_text="Required to reject or request changes.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=OFFSET_MAX,
+        help_text="The version you reviewed; 409 if the annotation changed since.",
+    )
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices, required=False, help_text="Fix-and-approve only."
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=services.NOTE_MAX,
+        help_text="Fix-and-approve only.",
+    )
+    evidence = EvidenceSerializer(many=True, required=False, help_text="Fix-and-approve only.")
+
+
+# Errors (for the schema) ----------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """Either {"detail": …} or one list of messages per field that was refused."""
+
+    detail = serializers.CharField(required=False)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current_version = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices, required=False)

@@ -1,0 +1,26 @@
+"""/api/v1/ routes. Exports live under /api/v1/export/ (see workbench/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("articles/", views.ArticleList.as_view(), name="api-article-list"),
+    path("articles/<int:article_id>/", views.ArticleDetail.as_view(), name="api-article-detail"),
+    path("annotations/", views.AnnotationListCreate.as_view(), name="api-annotation-list"),
+    path(
+        "annotations/<int:annotation_id>/",
+        views.AnnotationDetail.as_view(),
+        name="api-annotation-detail",
+    ),
+    path(
+        "annotations/<int:annotation_id>/review/",
+        views.AnnotationReview.as_view(),
+        name="api-annotation-review",
+    ),
+    path(
+        "annotations/<int:annotation_id>/history/",
+        views.AnnotationHistory.as_view(),
+        name="api-annotation-history",
+    ),
+]
