@@ -250,3 +250,15 @@ def test_the_default_limit_refuses_a_three_megabyte_json_body(client, reviewer):
 def test_a_malformed_content_length_is_a_bad_request(client):
     response = client.post(reverse("login"), "a=b", content_type="text/plain", CONTENT_LENGTH="x")
     assert response.status_code == 400
+
+
+def test_api_docs_relax_only_images_for_swagger_icons(client, reviewer):
+    client.force_login(reviewer)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    directives = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert directives["img-src"] == "'self' data:"
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "img-src 'self';" in client.get("/").get("Content-Security-Policy") + ";"

@@ -105,6 +105,11 @@ def test_every_page_loads_without_a_csp_violation(page, live_server, login, arti
     expect(page.locator("#annotation-panel .card")).to_have_count(2)
     problems.collect("annotate and save")
     problems.visit(f"{base}/no-such-page/")
+    # The API's browsable docs (Swagger UI from the sidecar package) render its schema.
+    problems.visit(f"{base}/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Fact-check workbench API")
+    page.screenshot(path=str(artifacts / "csp-api-docs.png"))
+    problems.collect("api docs")
     page.screenshot(path=str(artifacts / "csp-annotate.png"))
 
     page.context.clear_cookies()
