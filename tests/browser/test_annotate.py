@@ -5,22 +5,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from annotations.models import EDITOR_GROUP, REVIEWER_GROUP, Annotation, Article
+from annotations.models import Annotation, Article
 from tests.factories import make_annotation, make_article
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """Transactional tests flush the tables after each test, taking the role groups that
-    a data migration created with them; put them back before users join them."""
-    from django.contrib.auth.models import Group
-
-    for name in (REVIEWER_GROUP, EDITOR_GROUP):
-        Group.objects.get_or_create(name=name)
 
 
 # Finds a phrase in the article text and returns the viewport rects of its first and last
