@@ -24,15 +24,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    # Transactional tests start from empty tables; the roles come from a data migration.
-    from django.contrib.auth.models import Group
-
-    for name in ("reviewer", "editor"):
-        Group.objects.get_or_create(name=name)
-
-
 class Problems:
     """Collects CSP violations, console errors and uncaught exceptions, page by page."""
 
