@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterator
+from itertools import islice
+
+from django.db import connection
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from .models import Annotation, Article, EvidenceLink, ReviewEvent, Status, Verdict
 
@@ -78,3 +83,103 @@ def annotation_history(*, annotation_id: int) -> QuerySet[ReviewEvent]:
         .select_related("actor")
         .order_by("id")
     )
+
+
+# Exports ------------------------------------------------------------------------------------
+
+EXPORT_CHUNK_SIZE = 2000
+# The first chunk is small so that the first bytes leave at once, whatever the export's size.
+EXPORT_FIRST_CHUNK_SIZE = 100
+
+# The columns an export row holds (see export_mapping.ROW_KEYS). Four are read raw on SQLite:
+# it keeps datetimes and dates as text that would be parsed in Python row by row (the bulk of
+# an export's time), and export_mapping.iso formats that text directly. PostgreSQL's driver
+# hands over typed values in C, so there they are read as they are.
+EXPORT_FIELDS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "verdict",
+    "note",
+    "status",
+    "version",
+    "revision",
+    "author__username",
+)
+EXPORT_RAW_FIELDS = {
+    "created_at": "created",
+    "updated_at": "updated",
+    "is_orphan": "orphaned",
+}
+# Article columns, asked for only by the formats that show them (joining and reading them
+# is a good part of the cost of a row).
+EXPORT_ARTICLE_FIELDS = ("article__title", "article__url", "article__source")
+EXPORT_ARTICLE_RAW_FIELDS = {"article_published": "article__published"}
+
+
+def annotation_export_queryset(*, include_orphans: bool = False) -> QuerySet[Annotation]:
+    """Live annotations for export in id order (stable, and streams straight off the
+    primary key); orphans only on request."""
+    qs = Annotation.objects.order_by("id")
+    if not include_orphans:
+        qs = qs.filter(orphaned=False)
+    return qs
+
+
+def _raw_values(qs: QuerySet[Annotation], article_fields: tuple[str, ...]) -> QuerySet:
+    raw = dict(EXPORT_RAW_FIELDS)
+    raw |= {k: v for k, v in EXPORT_ARTICLE_RAW_FIELDS.items() if k in article_fields}
+    if connection.vendor == "sqlite":
+        # CAST drops the column's declared type, so neither sqlite3 nor Django parses it;
+        # a TextField output has no converter. `orphaned` keeps sqlite3's cheap bool decoder.
+        expressions = {
+            alias: (
+                ExpressionWrapper(F(field), output_field=TextField())
+                if alias == "is_orphan"
+                else Cast(field, TextField())
+            )
+            for alias, field in raw.items()
+        }
+    else:
+        expressions = {alias: F(field) for alias, field in raw.items()}
+    fields = [f for f in article_fields if f in EXPORT_ARTICLE_FIELDS]
+    return qs.values(*EXPORT_FIELDS, *fields, **expressions)
+
+
+def _evidence_by_annotation(qs: QuerySet[Annotation], first: int, last: int, count: int):
+    """The links of a chunk of `count` annotations whose ids run from `first` to `last`.
+    The id range (not a list of ids) keeps the query small and quick to build. When the
+    chunk is sparse in that range (a narrow filter), a subquery on the export's own filter
+    keeps other annotations' links out; when it is dense, they are few and simply unused."""
+    links_qs = EvidenceLink.objects.filter(annotation_id__gte=first, annotation_id__lte=last)
+    if last - first >= 2 * count:
+        chunk_ids = qs.filter(id__range=(first, last)).order_by().values("id")
+        links_qs = links_qs.filter(annotation_id__in=chunk_ids)
+    rows = links_qs.order_by("annotation_id", "id").values_list("annotation_id", "url", "title")
+    links: dict[int, list[dict]] = {}
+    for annotation_id, url, title in rows:
+        links.setdefault(annotation_id, []).append({"url": url, "title": title})
+    return links
+
+
+def annotation_export_chunks(
+    qs: QuerySet[Annotation],
+    *,
+    article_fields: tuple[str, ...] = (),
+    chunk_size: int | None = None,
+) -> Iterator[list[tuple[dict, list[dict]]]]:
+    """Stream `qs` (ordered by id) as chunks of (row dict, evidence list): one server-side
+    cursor for the rows, joined with the author and, for `article_fields` (names from
+    EXPORT_ARTICLE_FIELDS or "article_published"), the article; one evidence query a chunk."""
+    size = chunk_size or EXPORT_CHUNK_SIZE
+    rows = _raw_values(qs, article_fields).iterator(chunk_size=size)
+    empty: list[dict] = []
+    take = min(EXPORT_FIRST_CHUNK_SIZE, size)
+    while chunk := list(islice(rows, take)):
+        take = size
+        links = _evidence_by_annotation(qs, chunk[0]["id"], chunk[-1]["id"], len(chunk))
+        yield [(row, links.get(row["id"], empty)) for row in chunk]

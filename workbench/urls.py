@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/export/", include("annotations.api.export_urls")),
     path("api/v1/", include("annotations.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # Swagger UI draws its icons from data: URLs; the rest of the policy still applies.

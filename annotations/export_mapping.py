@@ -1,0 +1,278 @@
+"""Pure per-row mapping for exports: one annotation row (a plain dict) -> an output dict.
+
+Input rows are what `selectors.annotation_export_chunks` yields: the `.values()` of an
+annotation joined with its article and author, plus its evidence as a list of
+`{"url", "title"}` dicts. No ORM and no DRF here, so the mapping is fast and testable alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cached_property
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+SCHEMA_ORG_CONTEXT = "https://schema.org"
+
+# The keys of a row, as `selectors.annotation_export_chunks` yields them: the annotation's
+# columns and its author's username, then the article's columns that a format asks for.
+ROW_KEYS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "verdict",
+    "note",
+    "status",
+    "version",
+    "revision",
+    "author__username",
+    "created_at",  # datetime, or SQLite's text "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
+    "updated_at",
+    "is_orphan",  # bool, or SQLite's 0/1
+)
+ARTICLE_KEYS = {
+    "own": (),
+    "w3c": ("article__url",),
+    "csv": ("article__title", "article__url"),
+    "claimreview": ("article__title", "article__url", "article__source", "article_published"),
+}  # article_published: a date, or "YYYY-MM-DD", or None
+
+# ClaimReview rating scale: 1 (worst) to 5 (best). Opinions are not claims and are left out.
+RATING_WORST = 1
+RATING_BEST = 5
+CLAIM_RATINGS = {
+    "verified": (RATING_BEST, "Verified"),
+    "disputed": (RATING_WORST, "Disputed"),
+}
+CLAIM_VERDICTS = tuple(CLAIM_RATINGS)
+
+CSV_HEADER = (
+    "id",
+    "article",
+    "article_title",
+    "article_url",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "verdict",
+    "note",
+    "evidence_urls",
+    "evidence_titles",
+    "status",
+    "author",
+    "created",
+    "updated",
+    "version",
+    "revision",
+    "orphaned",
+)
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What a mapping needs besides the row: where the API lives and who publishes."""
+
+    base_url: str  # scheme and host of the API, no trailing slash: "https://example.org"
+    generated: str = ""  # ISO 8601 time of the export, for the W3C `generated` property
+    org_name: str = ""
+    org_url: str = ""
+    generator_name: str = "Fact-check Workbench"
+
+    @cached_property
+    def generator(self) -> dict:
+        """The W3C `generator` agent: the same for every row, so built once (never mutate)."""
+        home = f"{self.base_url}/"
+        return {"id": home, "type": "Software", "name": self.generator_name, "homepage": home}
+
+    def annotation_url(self, annotation_id: int) -> str:
+        return f"{self.base_url}/api/v1/annotations/{annotation_id}/"
+
+    def article_url(self, article_id: int) -> str:
+        return f"{self.base_url}/api/v1/articles/{article_id}/"
+
+
+def iso(value: datetime | date | str | None) -> str | None:
+    """ISO 8601 as the REST API writes it: UTC with `Z` for datetimes, plain for dates.
+    Text is what SQLite stores: a UTC datetime with a space, or a date."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if len(value) == 10 else value.replace(" ", "T", 1) + "Z"
+    if isinstance(value, datetime):
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.isoformat()[:-6] + "Z"  # "+00:00" -> "Z"
+    return value.isoformat()
+
+
+def to_own(row: dict, evidence: list[dict]) -> dict:
+    """The project's own annotation shape (DESIGN.md), plus the article revision it
+    points into and whether it is an orphan."""
+    return {
+        "id": row["id"],
+        "article": row["article_id"],
+        "start": row["start"],
+        "end": row["end"],
+        "quote": row["quote"],
+        "prefix": row["prefix"],
+        "suffix": row["suffix"],
+        "verdict": row["verdict"],
+        "note": row["note"],
+        "evidence": evidence,
+        "status": row["status"],
+        "author": row["author__username"],
+        "created": iso(row["created_at"]),
+        "updated": iso(row["updated_at"]),
+        "version": row["version"],
+        "revision": row["revision"],
+        "orphaned": bool(row["is_orphan"]),
+    }
+
+
+def _link_body(link: dict) -> dict:
+    source = {"id": link["url"], "type": "Text"}
+    if link["title"]:
+        source["label"] = link["title"]
+    return {"type": "SpecificResource", "purpose": "linking", "source": source}
+
+
+def to_w3c(row: dict, evidence: list[dict], ctx: ExportContext, *, context: bool = True) -> dict:
+    """A W3C Web Annotation. `context=False` leaves out `@context` for an annotation
+    embedded in a collection that already declares it."""
+    # Written flat, without helpers: this runs once per exported row.
+    body = [
+        {
+            "type": "TextualBody",
+            "purpose": "assessing",
+            "value": row["verdict"],
+            "format": "text/plain",
+            "language": "en",
+        }
+    ]
+    if row["note"]:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": row["note"],
+                "format": "text/plain",
+            }
+        )
+    if evidence:
+        body += [_link_body(link) for link in evidence]
+    target = {
+        "type": "SpecificResource",
+        "source": f"{ctx.base_url}/api/v1/articles/{row['article_id']}/",
+        # The article revision whose text the offsets point into (schema: is in anno.jsonld).
+        "schema:version": row["revision"],
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": row["quote"],
+                "prefix": row["prefix"],
+                "suffix": row["suffix"],
+            },
+            {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+        ],
+    }
+    if row["article__url"]:
+        target["scope"] = row["article__url"]
+    username = row["author__username"]
+    annotation = {"@context": W3C_CONTEXT} if context else {}
+    annotation["id"] = f"{ctx.base_url}/api/v1/annotations/{row['id']}/"
+    annotation["type"] = "Annotation"
+    annotation["motivation"] = "assessing"
+    annotation["body"] = body
+    annotation["target"] = target
+    annotation["creator"] = {"type": "Person", "name": username, "nickname": username}
+    annotation["created"] = iso(row["created_at"])
+    annotation["modified"] = iso(row["updated_at"])
+    annotation["generator"] = ctx.generator
+    if ctx.generated:
+        annotation["generated"] = ctx.generated
+    return annotation
+
+
+def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict | None:
+    """A schema.org ClaimReview, or None for a verdict that is not a claim (opinion)."""
+    rating = CLAIM_RATINGS.get(row["verdict"])
+    if rating is None:
+        return None
+    value, label = rating
+    appearance = {
+        "@type": "CreativeWork",
+        "url": row["article__url"] or ctx.article_url(row["article_id"]),
+        "headline": row["article__title"],
+    }
+    claim = {"@type": "Claim", "appearance": appearance}
+    published = iso(row["article_published"])
+    if published:
+        appearance["datePublished"] = published
+        claim["datePublished"] = published
+    if row["article__source"]:
+        claim["author"] = {"@type": "Organization", "name": row["article__source"]}
+    review = {
+        "@context": SCHEMA_ORG_CONTEXT,
+        "@type": "ClaimReview",
+        "url": ctx.annotation_url(row["id"]),
+        "claimReviewed": row["quote"],
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": RATING_BEST,
+            "worstRating": RATING_WORST,
+            "alternateName": label,
+            "name": label,
+        },
+        "itemReviewed": claim,
+        "author": {"@type": "Organization", "name": ctx.org_name, "url": ctx.org_url},
+        "datePublished": iso(row["updated_at"]),
+    }
+    if row["note"]:
+        review["reviewBody"] = row["note"]
+    if evidence:
+        review["citation"] = [link["url"] for link in evidence]
+    return review
+
+
+def csv_safe(value: object) -> object:
+    """Neutralise a text cell a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv_row(row: dict, evidence: list[dict]) -> list:
+    """One flat row in CSV_HEADER order; evidence URLs and titles joined by a space / ` | `."""
+    cells = [
+        row["id"],
+        row["article_id"],
+        row["article__title"],
+        row["article__url"],
+        row["start"],
+        row["end"],
+        row["quote"],
+        row["prefix"],
+        row["suffix"],
+        row["verdict"],
+        row["note"],
+        " ".join(link["url"] for link in evidence),
+        " | ".join(link["title"] for link in evidence),
+        row["status"],
+        row["author__username"],
+        iso(row["created_at"]),
+        iso(row["updated_at"]),
+        row["version"],
+        row["revision"],
+        "true" if row["is_orphan"] else "false",
+    ]
+    return [csv_safe(cell) for cell in cells]

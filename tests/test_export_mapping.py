@@ -1,0 +1,205 @@
+"""The per-row export mapping on plain dicts: no database."""
+
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotations import export_mapping as m
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "web-annotation.schema.json").read_text())
+CTX = m.ExportContext(
+    base_url="https://wb.example",
+    generated="2026-01-02T03:04:05Z",
+    org_name="Example Checks",
+    org_url="https://checks.example/",
+)
+
+
+def validator(definition: str) -> jsonschema.Draft202012Validator:
+    schema = SCHEMA | {"$ref": f"#/$defs/{definition}"}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def row(**overrides) -> dict:
+    base = {
+        "id": 7,
+        "article_id": 2,
+        "start": 120,
+        "end": 136,
+        "quote": "42 million euros",
+        "prefix": "the bridge cost “",
+        "suffix": "” — far above",
+        "verdict": "disputed",
+        "note": "The budget says 61 million.",
+        "status": "approved",
+        "version": 3,
+        "revision": 1,
+        "is_orphan": False,
+        "created_at": datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+        "updated_at": datetime(2026, 3, 2, 10, 0, 5, 123456, tzinfo=UTC),
+        "author__username": "rita",
+        "article__title": "Bridge costs",
+        "article__url": "https://news.example/bridge",
+        "article__source": "Example Times",
+        "article_published": date(2026, 2, 27),
+    }
+    assert set(base) == {*m.ROW_KEYS, *m.ARTICLE_KEYS["claimreview"]}
+    return base | overrides
+
+
+EVIDENCE = [
+    {"url": "https://budget.example/2026", "title": "Budget 2026"},
+    {"url": "https://audit.example/report", "title": ""},
+]
+
+
+def test_iso_writes_utc_with_z_and_plain_dates():
+    cet = timezone(timedelta(hours=1))
+    assert m.iso(datetime(2026, 3, 1, 10, 30, tzinfo=cet)) == "2026-03-01T09:30:00Z"
+    assert m.iso(datetime(2026, 3, 1, 9, 30, 0, 5, tzinfo=UTC)) == "2026-03-01T09:30:00.000005Z"
+    assert m.iso(date(2026, 2, 27)) == "2026-02-27"
+    assert m.iso(None) is None
+
+
+def test_iso_formats_sqlite_text_like_the_datetime_it_stands_for():
+    stored = datetime(2026, 3, 1, 9, 30, 0, 5, tzinfo=UTC)
+    text = str(stored.replace(tzinfo=None))  # how Django keeps an aware datetime in SQLite
+    assert m.iso(text) == m.iso(stored) == "2026-03-01T09:30:00.000005Z"
+    assert m.iso("2026-03-01 09:30:00") == m.iso(stored.replace(microsecond=0))
+    assert m.iso("2026-02-27") == "2026-02-27"
+
+
+def test_own_shape_has_exactly_the_design_fields_plus_revision():
+    out = m.to_own(row(), EVIDENCE)
+    assert out == {
+        "id": 7,
+        "article": 2,
+        "start": 120,
+        "end": 136,
+        "quote": "42 million euros",
+        "prefix": "the bridge cost “",
+        "suffix": "” — far above",
+        "verdict": "disputed",
+        "note": "The budget says 61 million.",
+        "evidence": EVIDENCE,
+        "status": "approved",
+        "author": "rita",
+        "created": "2026-03-01T09:30:00Z",
+        "updated": "2026-03-02T10:00:05.123456Z",
+        "version": 3,
+        "revision": 1,
+        "orphaned": False,
+    }
+
+
+def test_w3c_annotation_validates_and_carries_every_part():
+    out = m.to_w3c(row(), EVIDENCE, CTX)
+    validator("standaloneAnnotation").validate(out)
+    assert out["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert out["id"] == "https://wb.example/api/v1/annotations/7/"
+    verdict, note, *links = out["body"]
+    assert (verdict["purpose"], verdict["value"]) == ("assessing", "disputed")
+    assert (note["purpose"], note["value"]) == ("commenting", "The budget says 61 million.")
+    assert [link["source"]["id"] for link in links] == [e["url"] for e in EVIDENCE]
+    assert links[0]["source"]["label"] == "Budget 2026" and "label" not in links[1]["source"]
+    target = out["target"]
+    assert target["source"] == "https://wb.example/api/v1/articles/2/"
+    assert target["scope"] == "https://news.example/bridge"
+    assert target["schema:version"] == 1
+    quote, position = target["selector"]
+    assert quote == {
+        "type": "TextQuoteSelector",
+        "exact": "42 million euros",
+        "prefix": "the bridge cost “",
+        "suffix": "” — far above",
+    }
+    assert position == {"type": "TextPositionSelector", "start": 120, "end": 136}
+    assert out["creator"]["nickname"] == "rita"
+    assert (out["created"], out["modified"]) == ("2026-03-01T09:30:00Z", m.iso(row()["updated_at"]))
+
+
+def test_w3c_without_note_url_or_evidence_leaves_them_out():
+    out = m.to_w3c(row(note="", article__url="", verdict="opinion"), [], CTX, context=False)
+    validator("annotation").validate(out)
+    assert "@context" not in out and "scope" not in out["target"]
+    assert [b["purpose"] for b in out["body"]] == ["assessing"]
+
+
+def test_schema_rejects_what_the_model_forbids():
+    good = m.to_w3c(row(), EVIDENCE, CTX)
+    check = validator("standaloneAnnotation")
+    broken = [
+        {k: v for k, v in good.items() if k != "@context"},
+        good | {"@context": ["http://www.w3.org/ns/anno.jsonld"]},
+        good | {"type": "Note"},
+        {k: v for k, v in good.items() if k != "target"},
+        good | {"created": "2026-03-01 09:30"},
+        good | {"target": good["target"] | {"selector": good["target"]["selector"][::-1]}},
+        good | {"body": [{"type": "TextualBody", "purpose": "linking"}]},
+    ]
+    for bad in broken:
+        assert not check.is_valid(bad), bad
+
+
+def test_claimreview_maps_verdicts_to_a_stated_scale_and_leaves_out_opinions():
+    disputed = m.to_claimreview(row(), EVIDENCE, CTX)
+    verified = m.to_claimreview(row(verdict="verified"), [], CTX)
+    assert m.to_claimreview(row(verdict="opinion"), [], CTX) is None
+    assert disputed["reviewRating"]["alternateName"] == "Disputed"
+    assert verified["reviewRating"]["alternateName"] == "Verified"
+    for review in (disputed, verified):
+        rating = review["reviewRating"]
+        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+    assert disputed["reviewRating"]["ratingValue"] < verified["reviewRating"]["ratingValue"]
+    assert disputed["author"] == {
+        "@type": "Organization",
+        "name": "Example Checks",
+        "url": "https://checks.example/",
+    }
+    assert disputed["itemReviewed"] == {
+        "@type": "Claim",
+        "appearance": {
+            "@type": "CreativeWork",
+            "url": "https://news.example/bridge",
+            "headline": "Bridge costs",
+            "datePublished": "2026-02-27",
+        },
+        "datePublished": "2026-02-27",
+        "author": {"@type": "Organization", "name": "Example Times"},
+    }
+    assert disputed["citation"] == [e["url"] for e in EVIDENCE]
+
+
+def test_claimreview_for_an_article_without_url_points_at_the_api():
+    review = m.to_claimreview(row(article__url="", article_published=None), [], CTX)
+    appearance = review["itemReviewed"]["appearance"]
+    assert appearance["url"] == "https://wb.example/api/v1/articles/2/"
+    assert "datePublished" not in appearance
+
+
+@pytest.mark.parametrize("danger", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote_mark(danger):
+    cells = m.to_csv_row(row(note=danger, quote=danger), [])
+    header = list(m.CSV_HEADER)
+    assert cells[header.index("note")] == "'" + danger
+    assert cells[header.index("quote")] == "'" + danger
+
+
+def test_csv_row_follows_the_header_and_joins_evidence():
+    cells = dict(zip(m.CSV_HEADER, m.to_csv_row(row(), EVIDENCE), strict=True))
+    assert cells["evidence_urls"] == "https://budget.example/2026 https://audit.example/report"
+    assert cells["evidence_titles"] == "Budget 2026 | "
+    assert cells["updated"] == "2026-03-02T10:00:05.123456Z"
+    assert (cells["id"], cells["article"], cells["orphaned"]) == (7, 2, "false")
+
+
+@given(st.text())
+def test_csv_safe_never_leaves_a_formula_start(text):
+    out = m.csv_safe(text)
+    assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert out in (text, "'" + text)
