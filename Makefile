@@ -56,11 +56,11 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-# Loopback load test of `make serve`, on PostgreSQL then SQLite (SECONDS=60 at most).
-SECONDS ?= 60
+# Loopback load test of `make serve`, on PostgreSQL then SQLite (LOAD_SECONDS=60 at most).
+LOAD_SECONDS ?= 60
 load: $(STAMP)
-	$(BIN)/python bench/load.py --db postgres --seconds $(SECONDS)
-	$(BIN)/python bench/load.py --db sqlite --seconds $(SECONDS)
+	$(BIN)/python bench/load.py --db postgres --seconds $(LOAD_SECONDS)
+	$(BIN)/python bench/load.py --db sqlite --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -430,7 +431,9 @@ def main() -> int:
         elapsed = time.monotonic() - started
     finally:
         stop_server(server)
+        shutil.rmtree(workdir / "static", ignore_errors=True)
     server_log = server_log_path.read_text()
+    print(f"server log: {server_log_path}")
     report(args.db, args.workers, elapsed, log, server_log)
     failures = verify(log)
     if "database is locked" in server_log:
