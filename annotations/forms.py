@@ -99,3 +99,12 @@ class EditAnnotationForm(AnnotationForm):
 
 class DeleteAnnotationForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ReattachForm(forms.Form):
+    """The new span of an orphan: offsets into the current text and the words there."""
+
+    start = forms.IntegerField(min_value=0, label="Start (code point)")
+    end = forms.IntegerField(min_value=1, label="End")
+    quote = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, TextField
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.functions import Cast
 
+from . import anchoring
 from .models import Annotation, Article, EvidenceLink, ReviewEvent, Status, Verdict
 
 
@@ -33,9 +44,10 @@ def article_list(*, q: str = "") -> QuerySet[Article]:
 
 
 def article_annotations(*, article: Article) -> QuerySet[Annotation]:
-    """Live annotations of one article in text order, with author and evidence."""
+    """Live annotations of one article in text order, with author and evidence. Orphans
+    are left out: their offsets point into an earlier revision of the text."""
     return (
-        Annotation.objects.filter(article=article)
+        Annotation.objects.filter(article=article, orphaned=False)
         .select_related("author")
         .prefetch_related("evidence")
         .order_by("start", "end", "id")
@@ -183,3 +195,92 @@ def annotation_export_chunks(
         take = size
         links = _evidence_by_annotation(qs, chunk[0]["id"], chunk[-1]["id"], len(chunk))
         yield [(row, links.get(row["id"], empty)) for row in chunk]
+
+
+def orphan_list(*, article: Article | None = None) -> QuerySet[Annotation]:
+    """Orphaned annotations (of one article, or all), oldest article first."""
+    qs = Annotation.objects.filter(orphaned=True)
+    if article is not None:
+        qs = qs.filter(article=article)
+    return (
+        qs.select_related("author", "article")
+        .defer("article__text")
+        .prefetch_related("evidence")
+        .order_by("article_id", "start", "id")
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateVerdict:
+    """An annotation of a near duplicate whose quote is found verbatim in this text."""
+
+    annotation: Annotation
+    start: int
+    end: int
+    # The current user already carried this verdict over (as annotation `copy_id`).
+    copy_id: int | None = None
+
+
+@dataclass
+class DuplicateSource:
+    article: Article
+    verdicts: list[DuplicateVerdict] = field(default_factory=list)
+    # Annotations of that article whose words are not in this one.
+    not_found: int = 0
+
+
+def article_with_duplicates() -> QuerySet[Article]:
+    """Articles with the one they duplicate, and whether any article duplicates them."""
+    return Article.objects.select_related("near_duplicate_of").annotate(
+        has_near_duplicates=Exists(Article.objects.filter(near_duplicate_of=OuterRef("pk")))
+    )
+
+
+def duplicate_verdicts(*, article: Article, user) -> list[DuplicateSource]:
+    """For each near duplicate of `article` (either direction), its live, non-rejected,
+    attached annotations placed in this article's text. Four queries at most, none for
+    an article from article_with_duplicates() that has no duplicates."""
+    if not article.near_duplicate_of_id and getattr(article, "has_near_duplicates", None) is False:
+        return []
+    others = list(
+        Article.objects.filter(
+            Q(pk=article.near_duplicate_of_id) | Q(near_duplicate_of_id=article.pk)
+        )
+        .exclude(pk=article.pk)
+        .defer("text")
+        .order_by("id")
+    )
+    if not others:
+        return []
+    sources = {other.pk: DuplicateSource(other) for other in others}
+    annotations = list(
+        Annotation.objects.filter(article_id__in=sources, orphaned=False)
+        .exclude(status=Status.REJECTED)
+        .select_related("author")
+        .prefetch_related("evidence")
+        .order_by("article_id", "start", "end", "id")
+    )
+    copies = dict(
+        Annotation.objects.filter(
+            article=article, author_id=getattr(user, "pk", None), copied_from__in=annotations
+        ).values_list("copied_from_id", "id")
+    )
+    for annotation in annotations:
+        source = sources[annotation.article_id]
+        placement = anchoring.find_exact(
+            article.text,
+            anchoring.Anchor(
+                annotation.start,
+                annotation.end,
+                annotation.quote,
+                annotation.prefix,
+                annotation.suffix,
+            ),
+        )
+        if placement is None:
+            source.not_found += 1
+            continue
+        source.verdicts.append(
+            DuplicateVerdict(annotation, placement.start, placement.end, copies.get(annotation.pk))
+        )
+    return list(sources.values())

@@ -14,7 +14,7 @@ from . import render as renderlib
 from . import selectors, services
 from .forms import AnnotationForm, DeleteAnnotationForm, EditAnnotationForm, NewAnnotationForm
 from .models import Annotation, Article, Status, Verdict
-from .roles import can_annotate
+from .roles import can_annotate, is_editor
 
 DETAIL = "annotations/article_detail.html"
 FORM_PAGE = "annotations/article_annotation_form.html"
@@ -40,12 +40,14 @@ def _workbench(request: HttpRequest, article: Article, *, focus: int | None = No
     """Context for the text and the panel: segments, cards in text order, counts."""
     annotations = selectors.article_workbench_annotations(article=article)
     placed, orphans = [], []
+    editor = is_editor(request.user)
     for a in annotations:
         is_placed = not a.orphaned and a.revision == article.revision
         (placed if is_placed else orphans).append(a)
         mine = a.author_id == request.user.pk
         a.can_edit = mine and a.status in EDITABLE and is_placed
         a.can_delete = mine and a.status != Status.APPROVED
+        a.can_reattach = not is_placed and can_annotate(request.user) and (mine or editor)
     spans = [renderlib.Span(a.pk, a.start, a.end, a.verdict) for a in placed]
     verdict_counts = [
         (v, label, sum(a.verdict == v for a in annotations)) for v, label in Verdict.choices
@@ -104,10 +106,11 @@ def _saved(request: HttpRequest, article: Article, *, focus: int | None = None) 
 @login_required
 @require_GET
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("near_duplicate_of"), pk=article_id)
+    article = get_object_or_404(selectors.article_with_duplicates(), pk=article_id)
     context = _workbench(request, article)
     context["form"] = NewAnnotationForm()
     context["action"] = reverse("article-annotation-new", args=[article.pk])
+    context["duplicates"] = selectors.duplicate_verdicts(article=article, user=request.user)
     return render(request, DETAIL, context)
 
 

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from annotations.models import Annotation
 from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ class World:
     editor: object
     article: object
     annotation: object  # pending, by `reviewer`
+    duplicate: object  # a near duplicate of `article`, same text
 
 
 @dataclass
@@ -77,6 +79,11 @@ def editors_only(status: int) -> dict[str, int]:
     return {"anonymous": 401, "reviewer": 403, "other": 403, "editor": status}
 
 
+def orphan(w: World) -> None:
+    # What a re-import does to an annotation whose words left the text.
+    Annotation.all_objects.filter(pk=w.annotation.pk).update(orphaned=True)
+
+
 def if_match(w: World) -> dict:
     return {"If-Match": f'"{w.annotation.version}"'}
 
@@ -117,6 +124,46 @@ MATRIX: dict[str, list[Case]] = {
             lambda w: annotation(w) + "delete/",
             author_only(302),
             lambda w: {"version": w.annotation.version},
+        ),
+    ],
+    # Orphans and near duplicates ------------------------------------------------------------
+    "orphans/": [Case("GET", lambda w: "/orphans/", logged_in(200), prepare=orphan)],
+    "orphans/<int:annotation_id>/reattach/": [
+        # The author, or an editor, places an orphan again.
+        Case(
+            "GET",
+            lambda w: f"/orphans/{w.annotation.pk}/reattach/",
+            author_only(200) | {"editor": 200},
+            prepare=orphan,
+        ),
+        Case(
+            "POST",
+            lambda w: f"/orphans/{w.annotation.pk}/reattach/",
+            author_only(302) | {"editor": 302},
+            lambda w: {"start": 0, "end": 3, "quote": w.article.text[:3], "version": 1},
+            prepare=orphan,
+        ),
+    ],
+    "orphans/<int:annotation_id>/withdraw/": [
+        Case("GET", lambda w: f"/orphans/{w.annotation.pk}/withdraw/", logged_in(405)),
+        Case(
+            "POST",
+            lambda w: f"/orphans/{w.annotation.pk}/withdraw/",
+            author_only(302),
+            lambda w: {"version": w.annotation.version},
+            prepare=orphan,
+        ),
+    ],
+    "articles/<int:article_id>/copy/<int:annotation_id>/": [
+        Case(
+            "GET",
+            lambda w: f"/articles/{w.duplicate.pk}/copy/{w.annotation.pk}/",
+            logged_in(405),
+        ),
+        Case(
+            "POST",
+            lambda w: f"/articles/{w.duplicate.pk}/copy/{w.annotation.pk}/",
+            logged_in(302),
         ),
     ],
     # API ----------------------------------------------------------------------------------
@@ -216,6 +263,7 @@ def world(db) -> World:
         editor=make_user("edna", groups=("editor",)),
         article=article,
         annotation=make_annotation(article, reviewer, "waste", verdict="opinion"),
+        duplicate=make_article(article.text, near_duplicate_of=article),
     )
 
 

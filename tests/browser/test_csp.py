@@ -95,6 +95,7 @@ def test_every_page_loads_without_a_csp_violation(page, live_server, login, arti
     page.locator("#annotation-form").get_by_role("button", name="Save").click()
     expect(page.locator("#annotation-panel .card")).to_have_count(2)
     problems.collect("annotate and save")
+    problems.visit(f"{base}/orphans/")
     problems.visit(f"{base}/no-such-page/")
     # The API's browsable docs (Swagger UI from the sidecar package) render its schema.
     problems.visit(f"{base}/api/docs/")

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.services import article_import
+from annotations.services import ImportResult, article_import
 from annotations.text import ArticleFileError
 
 
@@ -30,26 +30,53 @@ def expand(paths: list[str]) -> list[tuple[Path, str | None]]:
     return found
 
 
+def describe_update(result: ImportResult) -> str:
+    """E.g. "updated #3 (revision 2): 3 moved, 1 fuzzy, 1 orphaned"."""
+    summary = result.reanchored
+    counts = f"{summary.moved} moved, {summary.fuzzy} fuzzy, {summary.orphaned} orphaned"
+    if summary.unchanged:
+        counts += f", {summary.unchanged} in place"
+    return f"updated #{result.article.pk} (revision {summary.revision}): {counts}"
+
+
 class Command(BaseCommand):
-    help = "Load article text files (UTF-8). Loading the same text twice changes nothing."
+    help = (
+        "Load article text files (UTF-8). Loading the same text twice changes nothing; a "
+        "changed text for an article loaded from the same file (or --article ID) becomes "
+        "its next revision and its annotations are re-anchored."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files or folders of files")
+        parser.add_argument(
+            "--article",
+            type=int,
+            metavar="ID",
+            help="the file is a new text of this article (one file only)",
+        )
 
-    def handle(self, *args, paths: list[str], **options):
-        created = unchanged = duplicates = failed = 0
-        for path, problem in expand(paths):
+    def handle(self, *args, paths: list[str], article: int | None = None, **options):
+        files = expand(paths)
+        if article is not None and len(files) != 1:
+            raise CommandError("--article takes exactly one file")
+        created = updated = unchanged = duplicates = failed = 0
+        for path, problem in files:
             if problem is None:
                 try:
-                    result = article_import(raw=path.read_bytes(), source_file=str(path))
+                    result = article_import(
+                        raw=path.read_bytes(), source_file=str(path), article_id=article
+                    )
                 except (ArticleFileError, ValidationError, OSError) as exc:
                     problem = "; ".join(getattr(exc, "messages", None) or [str(exc)])
             if problem is not None:
                 failed += 1
                 self.stderr.write(f"{path}: error: {problem}")
                 continue
-            article = result.article
-            line = f"{path}: {'created' if result.created else 'unchanged'} #{article.pk}"
+            if result.updated:
+                updated += 1
+                self.stdout.write(f"{path}: {describe_update(result)}")
+                continue
+            line = f"{path}: {'created' if result.created else 'unchanged'} #{result.article.pk}"
             if result.created:
                 created += 1
             else:
@@ -59,7 +86,8 @@ class Command(BaseCommand):
                 line += f", near duplicate of #{result.near_duplicate_of.pk}"
             self.stdout.write(line)
         summary = (
-            f"{created} created, {unchanged} unchanged, {duplicates} near duplicates, "
+            (f"{updated} updated, " if updated else "")
+            + f"{created} created, {unchanged} unchanged, {duplicates} near duplicates, "
             f"{failed} failed"
         )
         if failed:
