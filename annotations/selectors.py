@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Count,
@@ -13,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -94,6 +96,81 @@ def annotation_history(*, annotation_id: int) -> QuerySet[ReviewEvent]:
         ReviewEvent.objects.filter(annotation_id=annotation_id)
         .select_related("actor")
         .order_by("id")
+    )
+
+
+# Editorial review ----------------------------------------------------------------------
+
+QUEUE_PAGE = 50
+
+
+def review_queue(
+    *, article_id: int | None = None, verdict: str = "", author_id: int | None = None
+) -> QuerySet[Annotation]:
+    """Pending annotations, oldest first, with author, article text and evidence. The
+    article comes in one extra query (not a join) so its text is not repeated per row."""
+    qs = Annotation.objects.filter(status=Status.PENDING)
+    if article_id:
+        qs = qs.filter(article_id=article_id)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if author_id:
+        qs = qs.filter(author_id=author_id)
+    return (
+        qs.select_related("author")
+        .prefetch_related(
+            Prefetch("article", queryset=Article.objects.only("id", "title", "text", "revision")),
+            "evidence",
+        )
+        .order_by("created", "id")
+    )
+
+
+def review_queue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(articles, reviewers) that have something pending, for the queue's filters."""
+    pending = Q(annotations__status=Status.PENDING, annotations__deleted=False)
+    articles = list(
+        Article.objects.filter(pending).values_list("id", "title").distinct().order_by("title")
+    )
+    reviewers = list(
+        get_user_model()
+        .objects.filter(pending)
+        .values_list("id", "username")
+        .distinct()
+        .order_by("username")
+    )
+    return articles, reviewers
+
+
+def annotation_with_article(*, annotation_id: int) -> Annotation:
+    """One annotation, withdrawn ones included, with its article, author and evidence."""
+    return (
+        Annotation.all_objects.select_related("article", "author")
+        .prefetch_related("evidence")
+        .get(pk=annotation_id)
+    )
+
+
+def author_status_counts(*, user) -> dict[str, int]:
+    """How many of the user's live annotations are in each status (zero included)."""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = (
+        Annotation.objects.filter(author=user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def author_changes_requested(*, user) -> QuerySet[Annotation]:
+    """The user's annotations an editor sent back, oldest first, with their article."""
+    return (
+        Annotation.objects.filter(author=user, status=Status.CHANGES_REQUESTED)
+        .select_related("article")
+        .defer("article__text")
+        .order_by("updated", "id")
     )
 
 

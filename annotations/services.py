@@ -347,6 +347,11 @@ def _record(annotation: Annotation, actor, action: str, *, comment: str = "", ch
 def _locked(annotation_id: int, expected_version: int | None) -> Annotation:
     """Fetch the row for update and refuse if someone changed it since the caller saw it."""
     annotation = Annotation.objects.select_for_update().get(pk=annotation_id)
+    _check_version(annotation, expected_version)
+    return annotation
+
+
+def _check_version(annotation: Annotation, expected_version: int | None) -> None:
     if expected_version is not None and annotation.version != expected_version:
         raise Conflict(
             f"This annotation was changed since you opened it (now version "
@@ -354,7 +359,6 @@ def _locked(annotation_id: int, expected_version: int | None) -> Annotation:
             current_version=annotation.version,
             status=annotation.status,
         )
-    return annotation
 
 
 def annotation_create(
@@ -533,7 +537,9 @@ def annotation_review(
     if fixing and decision != "approve":
         raise ValidationError({"decision": "Only an approval can carry the editor's fix."})
     with transaction.atomic():
-        annotation = _locked(annotation_id, expected_version)
+        # Status before version: a second editor should hear "already decided", the more
+        # useful of the two reasons, even though their version is stale too.
+        annotation = _locked(annotation_id, None)
         if annotation.author_id == editor.pk:
             raise PermissionDenied("Nobody decides on their own annotation.")
         if annotation.status != Status.PENDING:
@@ -542,6 +548,7 @@ def annotation_review(
                 current_version=annotation.version,
                 status=annotation.status,
             )
+        _check_version(annotation, expected_version)
         status, action = DECISIONS[decision]
         changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
         changes["status"] = {"before": annotation.status, "after": status}
@@ -561,6 +568,9 @@ def annotation_reopen(
     comment = clean_plain_text(comment or "", field="comment", max_length=NOTE_MAX).strip()
     with transaction.atomic():
         annotation = _locked(annotation_id, expected_version)
+        # Reopening your own approved work would let you edit it after approval.
+        if annotation.author_id == editor.pk:
+            raise PermissionDenied("Nobody reopens their own annotation.")
         if annotation.status == Status.PENDING:
             raise Conflict(
                 "This annotation is already pending.",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import render as renderlib
-from . import selectors, services
+from . import review_views, selectors, services
 from .forms import AnnotationForm, DeleteAnnotationForm, EditAnnotationForm, NewAnnotationForm
 from .models import Annotation, Article, Status, Verdict
 from .roles import can_annotate, is_editor
@@ -27,13 +27,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     articles = selectors.article_list(q=q)
     template = "annotations/article_list.html"
+    context = {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status}
     if request.htmx:
         template += "#article-table"
-    return render(
-        request,
-        template,
-        {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status},
-    )
+    else:
+        context |= review_views.my_annotations_context(request.user)
+    return render(request, template, context)
 
 
 def _workbench(request: HttpRequest, article: Article, *, focus: int | None = None) -> dict:

@@ -11,6 +11,7 @@ from annotations.api.views import DocsView, SchemaView, api_not_found
 urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("annotations.anchoring_urls")),
+    path("", include("annotations.review_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

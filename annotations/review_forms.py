@@ -1,0 +1,74 @@
+"""Browser input for editorial decisions and the queue's filters."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import Verdict
+from .services import NOTE_MAX
+
+DECISION_CHOICES = [
+    ("approve", "Approve"),
+    ("reject", "Reject"),
+    ("request_changes", "Request changes"),
+    # Approve with the editor's corrected verdict and note, in one step.
+    ("fix_approve", "Fix and approve"),
+]
+
+
+def _plain(value: str) -> str:
+    # Browsers send textarea line breaks as CRLF; stored text uses LF.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    decision = forms.ChoiceField(choices=DECISION_CHOICES)
+    comment = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
+    verdict = forms.ChoiceField(required=False, choices=Verdict.choices)
+    note = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
+
+    def clean_comment(self) -> str:
+        return _plain(self.cleaned_data["comment"]).strip()
+
+    def clean_note(self) -> str:
+        return _plain(self.cleaned_data["note"])
+
+    def service_kwargs(self) -> dict:
+        """Keyword arguments for services.annotation_review."""
+        data = self.cleaned_data
+        kwargs = {
+            "decision": "approve" if data["decision"] == "fix_approve" else data["decision"],
+            "expected_version": data["version"],
+            "comment": data["comment"],
+        }
+        if data["decision"] == "fix_approve":
+            if data["verdict"]:
+                kwargs["verdict"] = data["verdict"]
+            if "note" in self.data:  # a missing field leaves the note alone, never blanks it
+                kwargs["note"] = data["note"]
+        return kwargs
+
+
+class ReopenForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    comment = forms.CharField(required=False, max_length=NOTE_MAX)
+
+    def clean_comment(self) -> str:
+        return _plain(self.cleaned_data["comment"]).strip()
+
+
+class QueueFilterForm(forms.Form):
+    article = forms.IntegerField(required=False, min_value=1)
+    verdict = forms.ChoiceField(required=False, choices=[("", "Any verdict"), *Verdict.choices])
+    reviewer = forms.IntegerField(required=False, min_value=1)
+
+    def filters(self) -> dict:
+        """The valid filters only; a bad value is ignored rather than failing the page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "article": data.get("article"),
+            "verdict": data.get("verdict") or "",
+            "reviewer": data.get("reviewer"),
+        }
