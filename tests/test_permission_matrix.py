@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from annotations import services
 from annotations.models import Annotation
 from tests.factories import make_annotation, make_article, make_user
 
@@ -84,6 +85,15 @@ def orphan(w: World) -> None:
     Annotation.all_objects.filter(pk=w.annotation.pk).update(orphaned=True)
 
 
+def approve(w: World) -> None:
+    services.annotation_review(
+        annotation_id=w.annotation.pk,
+        editor=w.editor,
+        expected_version=w.annotation.version,
+        decision="approve",
+    )
+
+
 def if_match(w: World) -> dict:
     return {"If-Match": f'"{w.annotation.version}"'}
 
@@ -124,6 +134,30 @@ MATRIX: dict[str, list[Case]] = {
             lambda w: annotation(w) + "delete/",
             author_only(302),
             lambda w: {"version": w.annotation.version},
+        ),
+    ],
+    # Editorial review -----------------------------------------------------------------------
+    "review/": [Case("GET", lambda w: "/review/", editors_only(200) | {"anonymous": 302})],
+    "review/<int:annotation_id>/decide/": [
+        Case("GET", lambda w: f"/review/{w.annotation.pk}/decide/", everyone(405)),
+        Case(
+            "POST",
+            lambda w: f"/review/{w.annotation.pk}/decide/",
+            editors_only(302) | {"anonymous": 302},
+            lambda w: {"decision": "approve", "version": w.annotation.version},
+        ),
+    ],
+    "annotations/<int:annotation_id>/history/": [
+        Case("GET", lambda w: annotation(w) + "history/", logged_in(200)),
+    ],
+    "annotations/<int:annotation_id>/reopen/": [
+        Case("GET", lambda w: annotation(w) + "reopen/", everyone(405)),
+        Case(
+            "POST",
+            lambda w: annotation(w) + "reopen/",
+            editors_only(302) | {"anonymous": 302},
+            lambda w: {"version": w.annotation.version, "comment": "again"},
+            prepare=approve,
         ),
     ],
     # Orphans and near duplicates ------------------------------------------------------------
