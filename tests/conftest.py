@@ -18,6 +18,13 @@ def pytest_sessionstart(session):
         assert "postgresql" in engine, f"DATABASE_URL set but engine is {engine}"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is slow by design (about 0.2 s a hash here) and tests hash many throwaway
+    # passwords; tests/test_security.py checks the production hashers on their own.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reviewer(db):
     return make_user("rita", groups=("reviewer",))

@@ -1,7 +1,10 @@
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,3 +56,65 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
         },
     )
     assert result.stdout.strip() == "wal", result.stderr
+
+
+REDIS_PROBE = """
+import django
+django.setup()
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from importlib import import_module
+call_command("migrate", verbosity=0)
+print(settings.CACHES["default"]["BACKEND"])
+print(settings.SESSION_ENGINE)
+cache.set("probe", "from redis", 30)
+print(cache.get("probe"))
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store["reviewer"] = 7
+store.save()
+cache.clear()  # the database copy must still hold the session
+print(import_module(settings.SESSION_ENGINE).SessionStore(store.session_key)["reviewer"])
+"""
+
+
+def redis_is_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_redis_url_enables_the_redis_cache_and_cached_db_sessions(tmp_path):
+    if not redis_is_up():
+        if os.environ.get("CI") == "true":
+            raise AssertionError("CI needs Redis on 127.0.0.1:6379 for this test")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    result = subprocess.run(
+        [sys.executable, "-c", REDIS_PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "DJANGO_SETTINGS_MODULE": "workbench.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'redis.sqlite3'}",
+            # Database 15, away from anything else on this Redis.
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:4] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "from redis",
+        "7",
+    ]
+
+
+def test_without_redis_url_sessions_live_in_the_database():
+    from django.conf import settings
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")

@@ -1,5 +1,7 @@
 """Site URLs: browser pages, auth, admin. The API mounts under /api/."""
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -20,7 +22,15 @@ urlpatterns = [
     path("api/v1/export/", include("annotations.api.export_urls")),
     path("api/v1/", include("annotations.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
-    path("api/docs/", DocsView.as_view(), name="api-docs"),
+    # Swagger UI draws its icons from data: URLs; the rest of the policy still applies.
+    path(
+        "api/docs/", csp_update({"img-src": [SELF, "data:"]})(DocsView.as_view()), name="api-docs"
+    ),
     # Keep last: unmatched API paths (e.g. a non-numeric id) get a JSON 404, not HTML.
     re_path(r"^api/", api_not_found),
 ]
+
+handler400 = "workbench.errors.bad_request"
+handler403 = "workbench.errors.permission_denied"
+handler404 = "workbench.errors.page_not_found"
+handler500 = "workbench.errors.server_error"
