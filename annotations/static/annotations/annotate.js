@@ -193,6 +193,9 @@
     hideAdder();
     showMessage("");
     if (!box) return;
+    // Blur now: hiding a focused field moves focus only at the next frame, and that late
+    // blur would drop a selection the reader makes right after closing the form.
+    if (box.contains(document.activeElement)) document.activeElement.blur();
     box.hidden = true;
     if (box.dataset.mode === "edit") restoreBlankForm();
   }
