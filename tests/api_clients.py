@@ -2,7 +2,7 @@
 
 from rest_framework.test import APIClient
 
-from annotations import services
+from annotations import token_services
 
 # Tests make many users; the production password hasher would dominate the run time.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,7 +12,7 @@ def client_for(user) -> APIClient:
     """An API client that sends a fresh token of this user (anonymous for None)."""
     client = APIClient()
     if user is not None:
-        _, key = services.api_token_create(user=user)
+        _, key = token_services.api_token_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 

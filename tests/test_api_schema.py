@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from annotations import services
+from annotations import token_services
 from tests.api_clients import FAST_HASHERS
 from tests.factories import make_annotation, make_article, make_user
 
@@ -43,7 +43,7 @@ def fast_passwords(settings):
 
 
 def auth_header(user) -> dict:
-    _, key = services.api_token_create(user=user)
+    _, key = token_services.api_token_create(user=user)
     return {"Authorization": f"Token {key}"}
 
 
