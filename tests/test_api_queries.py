@@ -5,20 +5,14 @@ from rest_framework.test import APIClient
 
 from annotations import services, token_services
 from annotations.models import Annotation, EvidenceLink, Verdict
-from tests.api_clients import FAST_HASHERS
 from tests.factories import make_article, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 # Token lookup (joined with its user), the page of rows, and their evidence links.
 ANNOTATION_LIST_QUERIES = 3
 # Token lookup, and the articles with their counts in one aggregate query.
 ARTICLE_LIST_QUERIES = 2
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -24,8 +24,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from annotations import token_services
-from tests.api_clients import FAST_HASHERS
 from tests.factories import make_annotation, make_article, make_user
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 CHECKS = [
     not_a_server_error,
@@ -35,11 +36,6 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def auth_header(user) -> dict:

@@ -11,14 +11,8 @@ from rest_framework.test import APIClient
 
 from annotations import token_services
 from annotations.models import ApiToken
-from tests.api_clients import FAST_HASHERS
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def run(*args) -> str:
