@@ -39,6 +39,11 @@ class Conflict(Exception):
         self.current_version = current_version
         self.status = status
 
+    @classmethod
+    def about(cls, annotation: Annotation, message: str) -> Conflict:
+        """A conflict over this annotation, carrying its current version and status."""
+        return cls(message, current_version=annotation.version, status=annotation.status)
+
 
 class QuoteMismatch(ValidationError):
     """The quote sent does not match the article text at the offsets sent."""
@@ -116,11 +121,10 @@ def _locked(annotation_id: int, expected_version: int | None) -> Annotation:
 
 def _check_version(annotation: Annotation, expected_version: int | None) -> None:
     if expected_version is not None and annotation.version != expected_version:
-        raise Conflict(
+        raise Conflict.about(
+            annotation,
             f"This annotation was changed since you opened it (now version "
             f"{annotation.version}, you had {expected_version}). Reload and try again.",
-            current_version=annotation.version,
-            status=annotation.status,
         )
 
 
@@ -232,11 +236,10 @@ def annotation_update(
         if annotation.author_id != actor.pk:
             raise PermissionDenied("Only the author can edit an annotation.")
         if annotation.status in (Status.APPROVED, Status.REJECTED):
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 f"This annotation is {annotation.get_status_display().lower()}; "
                 "it can no longer be edited.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
         if not changes:
@@ -256,10 +259,9 @@ def annotation_delete(*, annotation_id: int, actor, expected_version: int | None
         if annotation.author_id != actor.pk:
             raise PermissionDenied("Only the author can withdraw an annotation.")
         if annotation.status == Status.APPROVED:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "An approved annotation cannot be withdrawn.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         annotation.deleted = True
         annotation.version += 1
@@ -306,20 +308,18 @@ def annotation_review(
         if annotation.author_id == editor.pk:
             raise PermissionDenied("Nobody decides on their own annotation.")
         if annotation.status != Status.PENDING:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 f"Already decided: this annotation is {annotation.get_status_display().lower()}.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         _check_version(annotation, expected_version)
         if annotation.orphaned and decision == "approve":
             # Its offsets point into an older text; approving would publish a span that the
             # current article does not hold.
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "This annotation lost its place in the changed article text; it must be "
                 "re-attached before it can be approved.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         status, action = DECISIONS[decision]
         changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
@@ -344,10 +344,9 @@ def annotation_reopen(
         if annotation.author_id == editor.pk:
             raise PermissionDenied("Nobody reopens their own annotation.")
         if annotation.status == Status.PENDING:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "This annotation is already pending.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         changes = {"status": {"before": annotation.status, "after": Status.PENDING}}
         annotation.status = Status.PENDING
@@ -371,10 +370,9 @@ def annotation_reattach(
         if annotation.author_id != actor.pk and not is_editor(actor):
             raise PermissionDenied("Only the author or an editor can re-attach an annotation.")
         if not annotation.orphaned:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "This annotation is not orphaned; it is already attached to the text.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         article = Article.objects.get(pk=annotation.article_id)
         check_span(article.text, start, end, quote)
