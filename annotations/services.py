@@ -1,26 +1,21 @@
-"""Every write to the workbench's data. Each one validates, saves and records history
-in a single transaction, and refuses stale or unauthorised changes instead of guessing."""
+"""Every write to an annotation: create, edit, delete, review, re-attach, copy. Each one
+validates, saves and records history in a single transaction, and refuses stale or
+unauthorised changes instead of guessing. Article imports are in article_services.py,
+API tokens in token_services.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from . import anchoring, keys
+from . import anchoring
 from . import text as textlib
 from .models import (
     Action,
     Annotation,
-    ApiToken,
     Article,
-    ArticleRevision,
     EvidenceLink,
     ReviewEvent,
     Status,
@@ -44,241 +39,14 @@ class Conflict(Exception):
         self.current_version = current_version
         self.status = status
 
+    @classmethod
+    def about(cls, annotation: Annotation, message: str) -> Conflict:
+        """A conflict over this annotation, carrying its current version and status."""
+        return cls(message, current_version=annotation.version, status=annotation.status)
+
 
 class QuoteMismatch(ValidationError):
     """The quote sent does not match the article text at the offsets sent."""
-
-
-# Articles ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReanchorSummary:
-    """What a new revision of an article's text did to its annotations."""
-
-    revision: int
-    moved: int = 0
-    fuzzy: int = 0
-    orphaned: int = 0
-    unchanged: int = 0
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    article: Article
-    created: bool
-    near_duplicate_of: Article | None = None
-    # Set when the file replaced the text of an existing article.
-    reanchored: ReanchorSummary | None = None
-
-    @property
-    def updated(self) -> bool:
-        return self.reanchored is not None
-
-
-def article_import(
-    *, raw: bytes, source_file: str, article_id: int | None = None, actor=None
-) -> ImportResult:
-    """Create an article from a file's bytes, or return the existing one with that text.
-
-    A changed text for the article loaded from the same `source_file` (or for
-    `article_id`) becomes its new revision, and its annotations are re-anchored."""
-    if not raw.strip():
-        raise textlib.ArticleFileError("empty file")
-    if textlib.looks_binary(raw):
-        raise textlib.ArticleFileError("binary file, not article text")
-    normalised = textlib.normalise(raw)
-    parsed = textlib.parse_article(normalised, fallback_title=Path(source_file).stem)
-    digest = textlib.content_hash(parsed.body)
-
-    if article_id is not None:
-        target = Article.objects.filter(pk=article_id).first()
-        if target is None:
-            raise textlib.ArticleFileError(f"there is no article #{article_id}")
-    else:
-        target = Article.objects.filter(source_file=source_file[:500]).order_by("id").first()
-    existing = Article.objects.filter(content_hash=digest).first()
-    if existing is not None and target is not None and existing.pk != target.pk:
-        raise textlib.ArticleFileError(
-            f"the new text of article #{target.pk} is exactly the text of article "
-            f"#{existing.pk}; not replacing it"
-        )
-    if existing is not None:
-        return ImportResult(existing, created=False, near_duplicate_of=existing.near_duplicate_of)
-    if target is not None:
-        return article_replace_text(
-            article_id=target.pk, parsed=parsed, source_file=source_file, actor=actor
-        )
-
-    duplicate_of = find_near_duplicate(parsed.body)
-    article = Article(
-        title=parsed.title,
-        source=parsed.source,
-        published=parsed.published,
-        text=parsed.body,
-        content_hash=digest,
-        source_file=source_file[:500],
-        near_duplicate_of=duplicate_of,
-    )
-    article.full_clean()
-    with transaction.atomic():
-        article.save()
-    return ImportResult(article, created=True, near_duplicate_of=duplicate_of)
-
-
-def find_near_duplicate(body: str) -> Article | None:
-    """The earliest stored article whose text mostly contains this one, or is contained."""
-    mine = textlib.shingles(body)
-    for other_id, other_text in Article.objects.order_by("id").values_list("id", "text"):
-        if textlib.is_near_duplicate(mine, textlib.shingles(other_text)):
-            return Article.objects.get(pk=other_id)
-    return None
-
-
-IMPORTER_USERNAME = "importer"
-
-
-def importer_user():
-    """The account that re-anchoring is recorded under: it cannot log in."""
-    user, created = get_user_model().objects.get_or_create(
-        username=IMPORTER_USERNAME, defaults={"is_active": False}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
-
-def article_replace_text(
-    *, article_id: int, parsed: textlib.ParsedArticle, source_file: str = "", actor=None
-) -> ImportResult:
-    """Store a changed text as the article's next revision (the old text is kept) and
-    re-anchor every annotation; what cannot be placed is orphaned, never guessed."""
-    actor = actor or importer_user()
-    digest = textlib.content_hash(parsed.body)
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article_id)
-        if article.content_hash == digest:
-            return ImportResult(article, created=False, near_duplicate_of=article.near_duplicate_of)
-        clash = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).first()
-        if clash is not None:
-            raise textlib.ArticleFileError(
-                f"the new text of article #{article.pk} is exactly the text of article "
-                f"#{clash.pk}; not replacing it"
-            )
-        old_text, old_revision = article.text, article.revision
-        ArticleRevision.objects.create(
-            article=article, number=old_revision, text=old_text, content_hash=article.content_hash
-        )
-        article.text = parsed.body
-        article.content_hash = digest
-        article.revision = old_revision + 1
-        article.title = parsed.title or article.title
-        article.published = parsed.published or article.published
-        article.source = parsed.source or article.source
-        if source_file:
-            article.source_file = source_file[:500]
-        article.full_clean()
-        try:
-            with transaction.atomic():
-                article.save()
-        except IntegrityError:
-            # Another import stored this very text a moment ago.
-            raise textlib.ArticleFileError(
-                f"the new text of article #{article.pk} is already another article's text; "
-                "not replacing it"
-            ) from None
-        summary = _reanchor_annotations(article, old_text, old_revision, actor)
-    return ImportResult(
-        article,
-        created=False,
-        near_duplicate_of=article.near_duplicate_of,
-        reanchored=summary,
-    )
-
-
-def _reanchor_annotations(article: Article, old_text: str, old_revision: int, actor):
-    annotations = list(
-        Annotation.objects.select_for_update()
-        .filter(article=article, orphaned=False, revision=old_revision)
-        .order_by("id")
-    )
-    placements = anchoring.reanchor(
-        old_text,
-        article.text,
-        (anchoring.Anchor(a.start, a.end, a.quote, a.prefix, a.suffix) for a in annotations),
-    )
-    counts = {"moved": 0, "fuzzy": 0, "orphaned": 0, "unchanged": 0}
-    untouched = []
-    for annotation, placement in zip(annotations, placements, strict=True):
-        if placement.orphaned:
-            _orphan(annotation, actor, placement, article.revision)
-            counts["orphaned"] += 1
-        elif _move(annotation, actor, placement, article):
-            counts["fuzzy" if placement.method == anchoring.FUZZY else "moved"] += 1
-        else:
-            untouched.append(annotation.pk)
-            counts["unchanged"] += 1
-    # Same offsets and context: they now simply point into the new revision.
-    Annotation.objects.filter(pk__in=untouched).update(revision=article.revision)
-    return ReanchorSummary(revision=article.revision, **counts)
-
-
-_RECHECKED = ["article", "author", "copied_from"]
-
-
-def _orphan(annotation: Annotation, actor, placement, revision: int) -> None:
-    changes = {"orphaned": {"before": False, "after": True}}
-    if annotation.status != Status.PENDING:
-        changes["status"] = {"before": annotation.status, "after": Status.PENDING}
-        annotation.status = Status.PENDING
-    annotation.orphaned = True
-    annotation.version += 1
-    annotation.full_clean(exclude=_RECHECKED)
-    annotation.save()
-    _record(
-        annotation,
-        actor,
-        Action.ORPHANED,
-        changes=changes,
-        comment=f"Not found in revision {revision} of the article (best score "
-        f"{placement.score:.2f}); it still points into revision {annotation.revision}.",
-    )
-
-
-def _move(annotation: Annotation, actor, placement, article: Article) -> bool:
-    """Apply a placement; False when nothing but the revision number changes."""
-    quote = article.text[placement.start : placement.end]
-    prefix, suffix = textlib.context(article.text, placement.start, placement.end)
-    before = (annotation.start, annotation.end, annotation.quote)
-    after = (placement.start, placement.end, quote)
-    if before == after and (annotation.prefix, annotation.suffix) == (prefix, suffix):
-        return False
-    changes = {
-        field: {"before": old, "after": new}
-        for field, old, new in zip(("start", "end", "quote"), before, after, strict=True)
-        if old != new
-    }
-    changes["revision"] = {"before": annotation.revision, "after": article.revision}
-    changes["method"] = {"before": None, "after": placement.method}
-    changes["score"] = {"before": None, "after": round(placement.score, 4)}
-    comment = (
-        f"Re-anchored into revision {article.revision} ({placement.method} match, "
-        f"score {placement.score:.2f})."
-    )
-    # The verdict was given on other words: it needs a fresh review.
-    if quote != annotation.quote and annotation.status != Status.PENDING:
-        changes["status"] = {"before": annotation.status, "after": Status.PENDING}
-        annotation.status = Status.PENDING
-        comment += " The quoted words changed, so it is back for review."
-    annotation.start, annotation.end, annotation.quote = after
-    annotation.prefix, annotation.suffix = prefix, suffix
-    annotation.revision = article.revision
-    annotation.version += 1
-    annotation.full_clean(exclude=_RECHECKED)
-    annotation.save()
-    _record(annotation, actor, Action.REANCHORED, changes=changes, comment=comment)
-    return True
 
 
 # Annotations ---------------------------------------------------------------------------
@@ -353,11 +121,10 @@ def _locked(annotation_id: int, expected_version: int | None) -> Annotation:
 
 def _check_version(annotation: Annotation, expected_version: int | None) -> None:
     if expected_version is not None and annotation.version != expected_version:
-        raise Conflict(
+        raise Conflict.about(
+            annotation,
             f"This annotation was changed since you opened it (now version "
             f"{annotation.version}, you had {expected_version}). Reload and try again.",
-            current_version=annotation.version,
-            status=annotation.status,
         )
 
 
@@ -469,11 +236,10 @@ def annotation_update(
         if annotation.author_id != actor.pk:
             raise PermissionDenied("Only the author can edit an annotation.")
         if annotation.status in (Status.APPROVED, Status.REJECTED):
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 f"This annotation is {annotation.get_status_display().lower()}; "
                 "it can no longer be edited.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
         if not changes:
@@ -493,10 +259,9 @@ def annotation_delete(*, annotation_id: int, actor, expected_version: int | None
         if annotation.author_id != actor.pk:
             raise PermissionDenied("Only the author can withdraw an annotation.")
         if annotation.status == Status.APPROVED:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "An approved annotation cannot be withdrawn.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         annotation.deleted = True
         annotation.version += 1
@@ -543,20 +308,18 @@ def annotation_review(
         if annotation.author_id == editor.pk:
             raise PermissionDenied("Nobody decides on their own annotation.")
         if annotation.status != Status.PENDING:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 f"Already decided: this annotation is {annotation.get_status_display().lower()}.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         _check_version(annotation, expected_version)
         if annotation.orphaned and decision == "approve":
             # Its offsets point into an older text; approving would publish a span that the
             # current article does not hold.
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "This annotation lost its place in the changed article text; it must be "
                 "re-attached before it can be approved.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         status, action = DECISIONS[decision]
         changes, links = _apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
@@ -581,10 +344,9 @@ def annotation_reopen(
         if annotation.author_id == editor.pk:
             raise PermissionDenied("Nobody reopens their own annotation.")
         if annotation.status == Status.PENDING:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "This annotation is already pending.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         changes = {"status": {"before": annotation.status, "after": Status.PENDING}}
         annotation.status = Status.PENDING
@@ -608,10 +370,9 @@ def annotation_reattach(
         if annotation.author_id != actor.pk and not is_editor(actor):
             raise PermissionDenied("Only the author or an editor can re-attach an annotation.")
         if not annotation.orphaned:
-            raise Conflict(
+            raise Conflict.about(
+                annotation,
                 "This annotation is not orphaned; it is already attached to the text.",
-                current_version=annotation.version,
-                status=annotation.status,
             )
         article = Article.objects.get(pk=annotation.article_id)
         check_span(article.text, start, end, quote)
@@ -682,44 +443,3 @@ def annotation_copy(*, original_id: int, article: Article, author) -> Annotation
             evidence=_evidence_list(original),
             copied_from=original,
         )
-
-
-# API tokens ----------------------------------------------------------------------------
-
-# last_used is a hint for operators, not an audit log: write it at most this often so a
-# busy client does not turn every read into a write.
-TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
-
-
-def api_token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token for the user; return it with the plain key, which is never stored."""
-    if not user.is_active:
-        raise ValidationError({"user": "This account is inactive."})
-    name = clean_plain_text(name or "", field="name", max_length=100).strip()
-    key = keys.new_key()
-    token = ApiToken(user=user, key_hash=keys.key_hash(key), prefix=keys.key_prefix(key), name=name)
-    token.full_clean()
-    with transaction.atomic():
-        token.save()
-    return token, key
-
-
-def api_token_revoke(*, prefix: str, user=None) -> int:
-    """Revoke the live tokens whose key starts with prefix (optionally only the user's)."""
-    prefix = (prefix or "").strip()
-    if len(prefix) != keys.PREFIX_LENGTH:
-        raise ValidationError({"prefix": f"Give the first {keys.PREFIX_LENGTH} characters."})
-    tokens = ApiToken.objects.filter(prefix=prefix, revoked__isnull=True)
-    if user is not None:
-        tokens = tokens.filter(user=user)
-    with transaction.atomic():
-        return tokens.update(revoked=timezone.now())
-
-
-def api_token_touch(*, token: ApiToken) -> None:
-    """Record that the token was used, at most once per TOKEN_TOUCH_INTERVAL."""
-    now = timezone.now()
-    if token.last_used is not None and now - token.last_used < TOKEN_TOUCH_INTERVAL:
-        return
-    ApiToken.objects.filter(pk=token.pk).update(last_used=now)
-    token.last_used = now

@@ -1,8 +1,11 @@
-"""Helpers shared by the API tests: clients holding a role's token, request bodies, URLs."""
+"""Helpers shared by the API tests: clients holding a role's token, request bodies, URLs.
+Its fixtures are registered for every test module in tests/conftest.py."""
 
+import pytest
 from rest_framework.test import APIClient
 
-from annotations import services
+from annotations import token_services
+from tests.factories import make_annotation
 
 # Tests make many users; the production password hasher would dominate the run time.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,7 +15,7 @@ def client_for(user) -> APIClient:
     """An API client that sends a fresh token of this user (anonymous for None)."""
     client = APIClient()
     if user is not None:
-        _, key = services.api_token_create(user=user)
+        _, key = token_services.api_token_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
@@ -36,3 +39,28 @@ def detail_url(annotation) -> str:
 
 def review_url(annotation) -> str:
     return f"/api/v1/annotations/{annotation.pk}/review/"
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture
+def as_reviewer(reviewer):
+    return client_for(reviewer)
+
+
+@pytest.fixture
+def as_other(other_reviewer):
+    return client_for(other_reviewer)
+
+
+@pytest.fixture
+def as_editor(editor):
+    return client_for(editor)
+
+
+@pytest.fixture
+def disputed(article, reviewer):
+    return make_annotation(article, reviewer, "42 million euros", verdict="disputed", note="n")

@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import make_article, make_user  # noqa: E402
 
+# Fixtures shared by the API tests and by the export tests.
+pytest_plugins = ["tests.api_clients", "tests.export_data"]
+
 
 def pytest_sessionstart(session):
     # In CI a PostgreSQL run that silently fell back to SQLite would prove nothing.

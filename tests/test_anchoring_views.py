@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from annotations import services
+from annotations import article_services
 from annotations.models import Action, Annotation, Article
 from annotations.text import parse_article
 from tests.factories import make_annotation, make_article, make_user
@@ -26,7 +26,7 @@ def make_orphan(author, *, note=""):
     annotation = make_annotation(article, author, QUOTE, verdict="disputed", note=note)
     # Each article's new text differs (article texts are unique) in a later line.
     new = f"Bridge story\n{REWRITTEN}Article {article.pk}.\n"
-    services.article_replace_text(article_id=article.pk, parsed=parse_article(new))
+    article_services.article_replace_text(article_id=article.pk, parsed=parse_article(new))
     annotation.refresh_from_db()
     assert annotation.orphaned
     return annotation

@@ -5,10 +5,10 @@ from rest_framework.test import APIClient
 
 from annotations import services
 from annotations.models import Action, Annotation, ReviewEvent
-from tests.api_clients import FAST_HASHERS, body_for, client_for, detail_url
+from tests.api_clients import body_for, client_for, detail_url
 from tests.factories import make_annotation, make_article, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 ANNOTATION_FIELDS = {
     "id",
@@ -27,31 +27,6 @@ ANNOTATION_FIELDS = {
     "updated",
     "version",
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture
-def as_reviewer(reviewer):
-    return client_for(reviewer)
-
-
-@pytest.fixture
-def as_other(other_reviewer):
-    return client_for(other_reviewer)
-
-
-@pytest.fixture
-def as_editor(editor):
-    return client_for(editor)
-
-
-@pytest.fixture
-def disputed(article, reviewer):
-    return make_annotation(article, reviewer, "42 million euros", verdict="disputed", note="n")
 
 
 # Authentication -------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotations import services
+from annotations import services, token_services
 from annotations.models import Annotation, EvidenceLink, Verdict
-from tests.api_clients import FAST_HASHERS
 from tests.factories import make_article, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 # Token lookup (joined with its user), the page of rows, and their evidence links.
 ANNOTATION_LIST_QUERIES = 3
@@ -16,15 +15,10 @@ ANNOTATION_LIST_QUERIES = 3
 ARTICLE_LIST_QUERIES = 2
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 @pytest.fixture
 def client(db):
     user = make_user("reader", groups=("reviewer",))
-    _, key = services.api_token_create(user=user)
+    _, key = token_services.api_token_create(user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     # The first use records last_used (a write, at most every few minutes); warm it up.

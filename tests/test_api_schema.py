@@ -23,9 +23,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from annotations import services
-from tests.api_clients import FAST_HASHERS
+from annotations import token_services
 from tests.factories import make_annotation, make_article, make_user
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 CHECKS = [
     not_a_server_error,
@@ -37,13 +38,8 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 def auth_header(user) -> dict:
-    _, key = services.api_token_create(user=user)
+    _, key = token_services.api_token_create(user=user)
     return {"Authorization": f"Token {key}"}
 
 

@@ -5,35 +5,10 @@ import pytest
 
 from annotations import services
 from annotations.models import Action, Annotation, ReviewEvent, Status
-from tests.api_clients import FAST_HASHERS, client_for, detail_url, review_url
+from tests.api_clients import client_for, detail_url, review_url
 from tests.factories import make_annotation, make_user
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture
-def as_reviewer(reviewer):
-    return client_for(reviewer)
-
-
-@pytest.fixture
-def as_other(other_reviewer):
-    return client_for(other_reviewer)
-
-
-@pytest.fixture
-def as_editor(editor):
-    return client_for(editor)
-
-
-@pytest.fixture
-def disputed(article, reviewer):
-    return make_annotation(article, reviewer, "42 million euros", verdict="disputed", note="n")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 # Read one, edit, withdraw ---------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from annotations import selectors, services
+from annotations import article_services, selectors, services
 from annotations.models import Action, Annotation, Article, Status
 from annotations.text import parse_article
 from tests.factories import make_annotation, make_article, make_user
@@ -20,7 +20,7 @@ QUOTE = "the bridge cost 42 million euros"
 def orphan_of(reviewer):
     article = make_article(TEXT)
     annotation = make_annotation(article, reviewer, QUOTE)
-    services.article_replace_text(
+    article_services.article_replace_text(
         article_id=article.pk, parsed=parse_article("Title\n" + REWRITTEN)
     )
     annotation.refresh_from_db()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations import services
+from annotations import article_services, services
 from annotations.anchoring import MIN_SCORE
 from annotations.models import Action, Annotation, Article, ArticleRevision, ReviewEvent, Status
 from annotations.text import ArticleFileError, content_hash, normalise, parse_article
@@ -101,7 +101,7 @@ def test_edited_copy_moves_three_exactly_one_fuzzily_and_orphans_one(seeded, cap
     assert MIN_SCORE <= event.changes["score"]["after"] < 1.0
     assert event.changes["quote"] == {"before": TYPO_QUOTE, "after": FIXED_QUOTE}
     assert event.changes["status"] == {"before": "approved", "after": "pending"}
-    assert event.actor.username == services.IMPORTER_USERNAME
+    assert event.actor.username == article_services.IMPORTER_USERNAME
 
     orphan = Annotation.objects.get(pk=spans[DELETED_QUOTE].pk)
     assert orphan.orphaned
@@ -198,13 +198,13 @@ def test_reimport_is_one_transaction(seeded, monkeypatch, capsys):
     """A failure half way through leaves the old text and every annotation as it was."""
     path, article, spans = seeded
     path.write_text(edited(SEED.read_text(encoding="utf-8")), encoding="utf-8")
-    real = services._orphan
+    real = article_services._orphan
 
     def broken(*args, **kwargs):
         real(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_orphan", broken)
+    monkeypatch.setattr(article_services, "_orphan", broken)
     with pytest.raises(RuntimeError):
         call_command("load_articles", str(path))
 
@@ -230,7 +230,7 @@ def test_a_concurrent_import_of_the_same_text_is_a_clear_error(seeded, monkeypat
 
     monkeypatch.setattr(Article, "full_clean", clean_then_someone_else_stores_it)
     with pytest.raises(ArticleFileError, match="already another article's text"):
-        services.article_replace_text(article_id=article.pk, parsed=parsed)
+        article_services.article_replace_text(article_id=article.pk, parsed=parsed)
     article.refresh_from_db()
     assert article.revision == 1
     assert not ArticleRevision.objects.exists()

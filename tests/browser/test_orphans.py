@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from annotations import services
+from annotations import article_services
 from annotations.models import EDITOR_GROUP, REVIEWER_GROUP, Annotation, Article
 from annotations.text import parse_article
 from tests.browser.test_annotate import drag_select
@@ -41,7 +41,7 @@ def test_reviewer_reattaches_an_orphan_from_the_orphans_list(live_server, login,
     orphan = make_annotation(
         article, rita, "the bridge cost 42 million euros", verdict="disputed", note="61m"
     )
-    services.article_replace_text(
+    article_services.article_replace_text(
         article_id=article.pk, parsed=parse_article("Bridge story\n" + REWRITTEN)
     )
     orphan.refresh_from_db()

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.services import ImportResult, article_import
+from annotations.article_services import ImportResult, article_import
 from annotations.text import ArticleFileError
 
 

@@ -1,35 +1,39 @@
 // Turn the current text selection inside an article text element into code point
-// offsets, as the server counts them. Same rules as the annotate page: segments carry
-// data-start, the text root carries data-length, spaces at either end are left out.
+// offsets, as the server counts them. Used by the annotate and re-attach pages: segments
+// carry data-start, the text root carries data-length, spaces at either end are left out.
 (function () {
   "use strict";
 
+  // Code points in a string (a surrogate pair counts once), as the server counts them.
   const codePoints = (s) => Array.from(s).length;
 
+  // Offset (code points from the article start) of a DOM boundary point inside the text.
   function pointToOffset(root, node, offset) {
-    let seg = null;
-    let within = 0; // UTF-16 units into the segment's text
-    if (node.nodeType === Node.TEXT_NODE) {
-      seg = node.parentElement.closest("[data-start]");
-      if (!seg || !root.contains(seg)) return null;
-      const walker = document.createTreeWalker(seg, NodeFilter.SHOW_TEXT);
-      let n;
-      while ((n = walker.nextNode()) && n !== node) within += n.data.length;
-      within += offset;
-    } else if (node === root || root.contains(node)) {
+    if (node.nodeType !== Node.TEXT_NODE) {
+      if (node !== root && !root.contains(node)) return null;
+      // An element boundary: the point sits just before child[offset], or at its end.
       const child = node.childNodes[offset];
-      if (!child) return Number(root.dataset.length);
-      seg = child.nodeType === Node.ELEMENT_NODE
-        ? child.closest("[data-start]") || child.querySelector("[data-start]")
-        : child.parentElement.closest("[data-start]");
-      if (!seg) return null;
-    } else {
-      return null;
+      if (child && child.nodeType === Node.TEXT_NODE) return pointToOffset(root, child, 0);
+      if (child) {
+        const first = child.matches("[data-start]") ? child : child.querySelector("[data-start]");
+        if (first) return Number(first.dataset.start);
+      }
+      if (node === root) return Number(root.dataset.length);
+      const seg = node.closest("[data-start]");
+      return seg ? Number(seg.dataset.start) + codePoints(seg.textContent) : null;
     }
+    const seg = node.parentElement.closest("[data-start]");
+    if (!seg || !root.contains(seg)) return null;
+    // UTF-16 units into the segment: the text nodes before this one, then the offset.
+    let within = 0;
+    const walker = document.createTreeWalker(seg, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode()) && n !== node) within += n.data.length;
+    within += offset;
     return Number(seg.dataset.start) + codePoints(seg.textContent.slice(0, within));
   }
 
-  // {empty: true}, {error: "..."} or {start, end, quote}.
+  // {empty: true}, {error: "..."} or {start, end, quote, rect, range}.
   function read(root) {
     const sel = window.getSelection();
     if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return { empty: true };
@@ -45,10 +49,17 @@
     if (chars.length !== Number(root.dataset.length)) {
       return { error: "The page text is out of date; reload the page." };
     }
+    // Leave out spaces and line breaks at either end, as a careful reader would.
     while (start < end && /\s/u.test(chars[start])) start++;
     while (end > start && /\s/u.test(chars[end - 1])) end--;
     if (start >= end) return { error: "Select some words, not just spaces." };
-    return { start: start, end: end, quote: chars.slice(start, end).join("") };
+    return {
+      start: start,
+      end: end,
+      quote: chars.slice(start, end).join(""),
+      rect: range.getBoundingClientRect(),
+      range: range.cloneRange(),
+    };
   }
 
   window.WorkbenchSelection = { read: read, codePoints: codePoints };
