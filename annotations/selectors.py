@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from . import anchoring
+from .export_mapping import ROW_KEYS
 from .models import Annotation, Article, EvidenceLink, ReviewEvent, Status, Verdict
 
 
@@ -185,26 +186,12 @@ EXPORT_FIRST_CHUNK_SIZE = 100
 # it keeps datetimes and dates as text that would be parsed in Python row by row (the bulk of
 # an export's time), and export_mapping.iso formats that text directly. PostgreSQL's driver
 # hands over typed values in C, so there they are read as they are.
-EXPORT_FIELDS = (
-    "id",
-    "article_id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "verdict",
-    "note",
-    "status",
-    "version",
-    "revision",
-    "author__username",
-)
 EXPORT_RAW_FIELDS = {
     "created_at": "created",
     "updated_at": "updated",
     "is_orphan": "orphaned",
 }
+EXPORT_FIELDS = tuple(key for key in ROW_KEYS if key not in EXPORT_RAW_FIELDS)
 # Article columns, asked for only by the formats that show them (joining and reading them
 # is a good part of the cost of a row).
 EXPORT_ARTICLE_FIELDS = ("article__title", "article__url", "article__source")

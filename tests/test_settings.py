@@ -9,14 +9,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_manage(*args, **env):
+def run_python(*args, **env):
+    """Run Python in a clean environment holding only PATH and `env`."""
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         env={"PATH": os.environ.get("PATH", ""), **env},
     )
+
+
+def run_manage(*args, **env):
+    return run_python("manage.py", *args, **env)
 
 
 def test_deploy_check_is_clean_in_production_settings():
@@ -44,16 +49,11 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
         "from django.db import connection;"
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "DJANGO_SETTINGS_MODULE": "workbench.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
-        },
+    result = run_python(
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="workbench.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}",
     )
     assert result.stdout.strip() == "wal", result.stderr
 
@@ -91,18 +91,13 @@ def test_redis_url_enables_the_redis_cache_and_cached_db_sessions(tmp_path):
         if os.environ.get("CI") == "true":
             raise AssertionError("CI needs Redis on 127.0.0.1:6379 for this test")
         pytest.skip("no Redis on 127.0.0.1:6379")
-    result = subprocess.run(
-        [sys.executable, "-c", REDIS_PROBE],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "DJANGO_SETTINGS_MODULE": "workbench.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'redis.sqlite3'}",
-            # Database 15, away from anything else on this Redis.
-            "REDIS_URL": "redis://127.0.0.1:6379/15",
-        },
+    result = run_python(
+        "-c",
+        REDIS_PROBE,
+        DJANGO_SETTINGS_MODULE="workbench.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'redis.sqlite3'}",
+        # Database 15, away from anything else on this Redis.
+        REDIS_URL="redis://127.0.0.1:6379/15",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:4] == [
