@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Count,
     Exists,
@@ -178,9 +178,10 @@ def author_changes_requested(*, user) -> QuerySet[Annotation]:
 
 # Exports ------------------------------------------------------------------------------------
 
-EXPORT_CHUNK_SIZE = 2000
-# The first chunk is small so that the first bytes leave at once, whatever the export's size.
-EXPORT_FIRST_CHUNK_SIZE = 100
+# Rows a chunk: one evidence query each, one piece of the streamed body each. Small chunks
+# are fast: what a chunk reads, maps and writes stays in the processor's cache (the export
+# benchmark ran a third faster at 100 rows than at 2,000), and the first bytes leave at once.
+EXPORT_CHUNK_SIZE = 100
 
 # The columns an export row holds (see export_mapping.ROW_KEYS). Four are read raw on SQLite:
 # it keeps datetimes and dates as text that would be parsed in Python row by row (the bulk of
@@ -210,7 +211,7 @@ def annotation_export_queryset(*, include_orphans: bool = False) -> QuerySet[Ann
 def _raw_values(qs: QuerySet[Annotation], article_fields: tuple[str, ...]) -> QuerySet:
     raw = dict(EXPORT_RAW_FIELDS)
     raw |= {k: v for k, v in EXPORT_ARTICLE_RAW_FIELDS.items() if k in article_fields}
-    if connection.vendor == "sqlite":
+    if connections[qs.db].vendor == "sqlite":
         # CAST drops the column's declared type, so neither sqlite3 nor Django parses it;
         # a TextField output has no converter. `orphaned` keeps sqlite3's cheap bool decoder.
         expressions = {
@@ -227,20 +228,23 @@ def _raw_values(qs: QuerySet[Annotation], article_fields: tuple[str, ...]) -> Qu
     return qs.values(*EXPORT_FIELDS, *fields, **expressions)
 
 
-def _evidence_by_annotation(qs: QuerySet[Annotation], first: int, last: int, count: int):
-    """The links of a chunk of `count` annotations whose ids run from `first` to `last`.
-    The id range (not a list of ids) keeps the query small and quick to build. When the
-    chunk is sparse in that range (a narrow filter), a subquery on the export's own filter
-    keeps other annotations' links out; when it is dense, they are few and simply unused."""
-    links_qs = EvidenceLink.objects.filter(annotation_id__gte=first, annotation_id__lte=last)
-    if last - first >= 2 * count:
-        chunk_ids = qs.filter(id__range=(first, last)).order_by().values("id")
-        links_qs = links_qs.filter(annotation_id__in=chunk_ids)
-    query = links_qs.order_by("annotation_id", "id").values_list("annotation_id", "url", "title")
-    # The ORM's SQL on a plain cursor: the rows need no conversion, and skipping the
-    # queryset's row iterator saves a good share of the time a link takes.
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
+def _evidence_by_annotation(chunk: list[dict], using: str) -> dict[int, list[dict]]:
+    """The links of a chunk of annotation rows (in id order), by annotation id.
+
+    Plain SQL on a plain cursor, run once a chunk: building the query with the ORM took
+    longer than running it, and the rows need no conversion. When the chunk's ids are
+    dense, an id range selects its links (a few of annotations the export leaves out
+    are simply unused); when they are sparse (a narrow filter), the ids themselves do."""
+    first, last = chunk[0]["id"], chunk[-1]["id"]
+    if last - first < 2 * len(chunk):
+        where, params = "annotation_id BETWEEN %s AND %s", [first, last]
+    else:
+        params = [row["id"] for row in chunk]
+        where = f"annotation_id IN ({', '.join(['%s'] * len(params))})"
+    db = connections[using]
+    table = db.ops.quote_name(EvidenceLink._meta.db_table)
+    sql = f"SELECT annotation_id, url, title FROM {table} WHERE {where} ORDER BY annotation_id, id"
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     links: dict[int, list[dict]] = {}
@@ -259,12 +263,11 @@ def annotation_export_chunks(
     cursor for the rows, joined with the author and, for `article_fields` (names from
     EXPORT_ARTICLE_FIELDS or "article_published"), the article; one evidence query a chunk."""
     size = chunk_size or EXPORT_CHUNK_SIZE
-    rows = _raw_values(qs, article_fields).iterator(chunk_size=size)
+    values = _raw_values(qs, article_fields)
+    rows = values.iterator(chunk_size=size)
     empty: list[dict] = []
-    take = min(EXPORT_FIRST_CHUNK_SIZE, size)
-    while chunk := list(islice(rows, take)):
-        take = size
-        links = _evidence_by_annotation(qs, chunk[0]["id"], chunk[-1]["id"], len(chunk))
+    while chunk := list(islice(rows, size)):
+        links = _evidence_by_annotation(chunk, values.db)
         yield [(row, links.get(row["id"], empty)) for row in chunk]
 
 
