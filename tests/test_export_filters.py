@@ -208,6 +208,15 @@ def test_command_shows_progress_on_stderr_for_large_exports(reviewer, dataset, m
     assert run_command("--format", "csv")[1] == ""
 
 
+def test_progress_redraws_once_a_percent_not_once_a_chunk():
+    command = export_annotations.Command(stderr=io.StringIO())
+    chunks = list(command._progress(iter([[0]] * 1000), 1000))
+    assert len(chunks) == 1000
+    err = command.stderr._out.getvalue()
+    assert err.count("\r") == 101  # 0% to 100%, not 1,000 times
+    assert err.rstrip().endswith("1,000/1,000")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -95,9 +95,15 @@ class Command(BaseCommand):
     def _progress(self, chunks: Chunks, total: int) -> Iterator:
         done = 0
         width = 30
+        shown = -1
         for chunk in chunks:
             yield chunk
             done += len(chunk)
+            # Chunks are small: redraw once a percent (and at the end), not once a chunk.
+            percent = 100 * done // total if total else 100
+            if percent == shown and done < total:
+                continue
+            shown = percent
             filled = width * done // total if total else width
             bar = "#" * filled + "." * (width - filled)
             self.stderr.write(f"\r[{bar}] {done:,}/{total:,}", ending="")
