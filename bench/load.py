@@ -33,6 +33,8 @@ from pathlib import Path
 
 import httpx
 
+# Not one of `make bench`'s benchmarks: it has its own command line and `make load`.
+STANDALONE = True
 ROOT = Path(__file__).resolve().parent.parent
 N_REVIEWERS, N_EDITORS, N_CONSUMERS = 20, 3, 2
 API = "/api/v1"

@@ -1,7 +1,8 @@
 """Run the benchmarks: `make bench`, or `.venv/bin/python bench/run.py [NAME...] [--rows N]`.
 
 Every bench/<name>.py module with a main() is a benchmark, run in name order; --rows is
-passed to those whose main() takes it (the export benchmark's annotation count).
+passed to those whose main() takes it (the export benchmark's annotation count). A module
+with STANDALONE = True has a command line and a make target of its own (`make load`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> int:
     failed = 0
     for name in benchmarks(args.names):
         module = importlib.import_module(name)
-        if not hasattr(module, "main"):
+        if not hasattr(module, "main") or getattr(module, "STANDALONE", False):
             continue
         kwargs = {}
         if args.rows is not None and "rows" in inspect.signature(module.main).parameters:
