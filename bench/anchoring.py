@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations.anchoring import Anchor, reanchor  # noqa: E402
-from annotations.text import context  # noqa: E402
+from annotations.lib.anchoring import Anchor, reanchor  # noqa: E402
+from annotations.lib.text import context  # noqa: E402
 
 ARTICLE_CHARS = 50_000
 ANNOTATIONS = 2_000

@@ -199,7 +199,7 @@ def _drf_serializers():
             fields = [
                 "id", "article", "start", "end", "quote", "prefix", "suffix", "verdict",
                 "note", "evidence", "status", "author", "created", "updated", "version",
-                "revision", "orphaned",
+                "orphaned", "revision", "review_comment",
             ]  # fmt: skip
 
     class LinkingBodySerializer(serializers.ModelSerializer):

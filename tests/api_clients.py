@@ -4,7 +4,7 @@ Its fixtures are registered for every test module in tests/conftest.py."""
 import pytest
 from rest_framework.test import APIClient
 
-from annotations import token_services
+from annotations import services
 from tests.factories import make_annotation
 
 # Tests make many users; the production password hasher would dominate the run time.
@@ -15,7 +15,7 @@ def client_for(user) -> APIClient:
     """An API client that sends a fresh token of this user (anonymous for None)."""
     client = APIClient()
     if user is not None:
-        _, key = token_services.api_token_create(user=user)
+        _, key = services.api_token_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 

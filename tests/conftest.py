@@ -1,12 +1,19 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse ORM calls from the live_server tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import make_article, make_user  # noqa: E402
+
+# No deadline anywhere: on a busy machine a slow example is not a failure (timings are
+# bench/'s). CI also derandomizes, so a run there can be repeated exactly.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 # Fixtures shared by the API tests and by the export tests.
 pytest_plugins = ["tests.api_clients", "tests.export_data"]

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from annotations import services
+from annotations.lib.text import content_hash
 from annotations.models import Article
-from annotations.text import content_hash
 
 _seq = itertools.count(1)
 

@@ -60,7 +60,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "workbench.routers.ExportReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,9 +116,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     # Tests create one test database and point "replica" at it, so reads see the writes.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["workbench.routers.ExportReplicaRouter"]
-# Requests under these prefixes read from the replica (when there is one).
-REPLICA_PATH_PREFIXES = ["/api/v1/export/"]
+DATABASE_ROUTERS = ["workbench.routers.ReplicaRouter"]
 
 # Sessions live in the database (shared by every app process); with Redis they are also
 # cached there, and the cache is shared too. Nothing is kept on local disk.

@@ -9,9 +9,7 @@ from django.urls import include, path, re_path
 from annotations.api.views import DocsView, SchemaView, api_not_found
 
 urlpatterns = [
-    path("", include("annotations.urls")),
-    path("", include("annotations.anchoring_urls")),
-    path("", include("annotations.review_urls")),
+    path("", include("annotations.web.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -19,7 +17,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/v1/export/", include("annotations.api.export_urls")),
+    path("api/v1/export/", include("annotations.exports.urls")),
     path("api/v1/", include("annotations.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # Swagger UI draws its icons from data: URLs; the rest of the policy still applies.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import authentication, exceptions
 
-from annotations import keys, token_services
+from annotations import services
+from annotations.lib import keys
 from annotations.models import ApiToken
 
 
@@ -23,5 +24,5 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        token_services.api_token_touch(token=token)
+        services.api_token_touch(token=token)
         return token.user, token

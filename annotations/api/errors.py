@@ -10,6 +10,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotations import services
 
+from .conditional import PreconditionFailed
+
 
 def validation_body(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
@@ -30,6 +32,9 @@ def exception_handler(exc, context):
             {"detail": "The request body is too large."},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, PreconditionFailed):
+        body = {"detail": str(exc.detail), "current_version": exc.current_version}
+        return Response(body | {"status": exc.status}, status=exc.status_code)
     if isinstance(exc, services.Conflict):
         return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, services.QuoteMismatch):

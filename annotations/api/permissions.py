@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from annotations.roles import can_annotate, is_editor
+from annotations.policy import can_annotate, is_editor
 
 
 class CanAnnotate(BasePermission):

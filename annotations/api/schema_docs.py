@@ -43,8 +43,10 @@ CONFLICT = OpenApiResponse(
 )
 PRECONDITION_FAILED = OpenApiResponse(
     ConflictSerializer,
-    description="If-Match is stale: someone changed the annotation. Reload and retry.",
+    description="If-Match names no current version (someone changed the annotation, or the "
+    "tag is not one this API issued; a weak tag never matches). Reload and retry.",
 )
+NOT_MODIFIED = OpenApiResponse(description="If-None-Match names the current version.")
 PRECONDITION_REQUIRED = OpenApiResponse(
     ErrorSerializer, description="If-Match is missing: send the ETag you got."
 )
@@ -84,7 +86,8 @@ IF_MATCH_REQUIRED = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=True,
-    description='The ETag from your last GET, e.g. `"3"`.',
+    description='The ETag from your last GET, e.g. `"3"`; a list (`"2", "3"`) or `*` (any '
+    "current version) also works (RFC 9110, strong comparison). Malformed: 400.",
     examples=[OpenApiExample("Version 1", value='"1"')],
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
@@ -92,7 +95,14 @@ IF_MATCH_OPTIONAL = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
-    description='Optional ETag, e.g. `"3"`; refused if stale.',
+    description='Optional ETag, e.g. `"3"`, a list, or `*`; 412 if it names no current version.',
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='ETags you hold, e.g. `"3"` (weak comparison) or `*`: 304 if one is current.',
 )
 
 CREATE_EXAMPLES = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotations import services
+from annotations import selectors, services
+from annotations.exports import mapping
 from annotations.models import URL_MAX, Annotation, Article, ReviewEvent, Status, Verdict
 
 from .filters import ID_MAX
@@ -77,38 +78,38 @@ class ArticleDetailSerializer(ArticleSerializer):
         read_only_fields = fields
 
 
-class AnnotationSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
+class AnnotationSerializer(serializers.Serializer):
+    """The annotation's JSON: written by the one mapping the JSONL export uses too
+    (exports.mapping.to_own); the fields below describe it for the schema."""
+
+    id = serializers.IntegerField(read_only=True)
+    article = serializers.IntegerField(read_only=True)
+    start = serializers.IntegerField(read_only=True)
+    end = serializers.IntegerField(read_only=True)
+    quote = serializers.CharField(read_only=True)
+    prefix = serializers.CharField(read_only=True)
+    suffix = serializers.CharField(read_only=True)
+    verdict = serializers.ChoiceField(choices=Verdict.choices, read_only=True)
+    note = serializers.CharField(read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    author = serializers.CharField(read_only=True, help_text="The author's username.")
+    created = serializers.DateTimeField(read_only=True)
+    updated = serializers.DateTimeField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
     orphaned = serializers.BooleanField(
         read_only=True, help_text="True if a re-import could not place the span in the new text."
+    )
+    revision = serializers.IntegerField(
+        read_only=True, help_text="The article revision whose text the offsets point into."
     )
     review_comment = serializers.CharField(
         read_only=True, help_text="The editor's comment on the latest decision."
     )
 
-    class Meta:
-        model = Annotation
-        fields = [
-            "id",
-            "article",
-            "start",
-            "end",
-            "quote",
-            "prefix",
-            "suffix",
-            "verdict",
-            "note",
-            "evidence",
-            "status",
-            "author",
-            "created",
-            "updated",
-            "version",
-            "orphaned",
-            "review_comment",
-        ]
-        read_only_fields = fields
+    def to_representation(self, instance: Annotation) -> dict:
+        ((row, evidence),) = selectors.annotation_rows([instance])
+        return mapping.to_own(row, evidence)
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):

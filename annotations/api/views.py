@@ -8,16 +8,17 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import selectors, services
+from annotations import policy, selectors, services
 from annotations.models import Annotation
+from annotations.policy import Act
 
 from . import schema_docs as docs
-from .errors import conflict_body
+from .conditional import PreconditionFailed, etag, if_match_version, none_match
 from .filters import ID_MAX, AnnotationFilter, ArticleFilter
 from .pagination import IdCursorPagination
 from .permissions import CanAnnotate, IsEditor
@@ -32,33 +33,6 @@ from .serializers import (
 )
 
 
-class PreconditionRequired(APIException):
-    status_code = 428
-    default_detail = 'Send If-Match with the annotation\'s ETag (e.g. If-Match: "3").'
-    default_code = "precondition_required"
-
-
-def etag(annotation: Annotation) -> str:
-    return f'"{annotation.version}"'
-
-
-def if_match_version(request, *, required: bool) -> int | None:
-    """The version in If-Match (`"3"`, `W/"3"` or `3`); 428 if required and missing."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        if required:
-            raise PreconditionRequired()
-        return None
-    value = header.removeprefix("W/").strip('"')
-    if not (value.isascii() and value.isdigit()) or int(value) > ID_MAX:
-        raise ParseError('If-Match must be an ETag from this API, like "3".')
-    return int(value)
-
-
-def precondition_failed(exc: services.Conflict) -> Response:
-    return Response(conflict_body(exc), status=status.HTTP_412_PRECONDITION_FAILED)
-
-
 def get_live_annotation(annotation_id: int) -> Annotation:
     if annotation_id > ID_MAX:
         raise NotFound()
@@ -68,12 +42,19 @@ def get_live_annotation(annotation_id: int) -> Annotation:
     return annotation
 
 
-def annotation_response(annotation_id: int, *, status_code: int = 200) -> Response:
+def annotation_response(annotation_id: int, *, status_code: int = 200, request=None) -> Response:
     annotation = get_live_annotation(annotation_id)
     headers = {"ETag": etag(annotation)}
+    if request is not None and none_match(request, annotation):
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = reverse("api-annotation-detail", args=[annotation.pk])
     return Response(AnnotationSerializer(annotation).data, status=status_code, headers=headers)
+
+
+def annotation_refreshed(annotation: Annotation) -> Annotation:
+    """The annotation as it is now (after a write lost a race), for the 412's body."""
+    return Annotation.all_objects.get(pk=annotation.pk)
 
 
 def validated(serializer_class, data) -> dict:
@@ -181,11 +162,16 @@ class AnnotationDetail(APIView):
     @extend_schema(
         tags=["annotations"],
         summary="One annotation",
-        responses={200: AnnotationSerializer, **docs.READ_ERRORS},
-        parameters=[docs.ETAG_HEADER],
+        responses={
+            200: AnnotationSerializer,
+            304: docs.NOT_MODIFIED,
+            400: docs.BAD_REQUEST,
+            **docs.READ_ERRORS,
+        },
+        parameters=[docs.ETAG_HEADER, docs.IF_NONE_MATCH],
     )
     def get(self, request, annotation_id: int):
-        return annotation_response(annotation_id)
+        return annotation_response(annotation_id, request=request)
 
     @extend_schema(
         tags=["annotations"],
@@ -210,17 +196,16 @@ class AnnotationDetail(APIView):
     )
     def patch(self, request, annotation_id: int):
         annotation = get_live_annotation(annotation_id)
-        if annotation.author_id != request.user.pk:
-            raise PermissionDenied("Only the author can edit an annotation.")
-        expected = if_match_version(request, required=True)
+        policy.check_who(request.user, Act.EDIT, annotation)
+        expected = if_match_version(request, annotation, required=True)
         data = validated(AnnotationUpdateSerializer, request.data)
         try:
             services.annotation_update(
                 annotation_id=annotation.pk, actor=request.user, expected_version=expected, **data
             )
         except services.Conflict as exc:
-            if exc.current_version != expected:
-                return precondition_failed(exc)
+            if expected is not None and exc.current_version != expected:
+                raise PreconditionFailed(annotation_refreshed(annotation)) from None
             raise
         return annotation_response(annotation.pk)
 
@@ -242,16 +227,15 @@ class AnnotationDetail(APIView):
     )
     def delete(self, request, annotation_id: int):
         annotation = get_live_annotation(annotation_id)
-        if annotation.author_id != request.user.pk:
-            raise PermissionDenied("Only the author can withdraw an annotation.")
-        expected = if_match_version(request, required=False)
+        policy.check_who(request.user, Act.WITHDRAW, annotation)
+        expected = if_match_version(request, annotation, required=False)
         try:
             services.annotation_delete(
                 annotation_id=annotation.pk, actor=request.user, expected_version=expected
             )
         except services.Conflict as exc:
             if expected is not None and exc.current_version != expected:
-                return precondition_failed(exc)
+                raise PreconditionFailed(annotation_refreshed(annotation)) from None
             raise
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -283,7 +267,7 @@ class AnnotationReview(APIView):
         data = validated(ReviewSerializer, request.data)
         expected = data.pop("version", None)
         if expected is None:
-            expected = if_match_version(request, required=False)
+            expected = if_match_version(request, annotation, required=False)
         services.annotation_review(
             annotation_id=annotation.pk, editor=request.user, expected_version=expected, **data
         )

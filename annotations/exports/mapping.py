@@ -1,47 +1,29 @@
-"""Pure per-row mapping for exports: one annotation row (a plain dict) -> an output dict.
+"""Pure per-row mapping: one annotation row (a plain dict) -> an output dict, for the API
+(`to_own`) and every export.
 
-Input rows are what `selectors.annotation_export_chunks` yields: the `.values()` of an
-annotation joined with its article and author, plus its evidence as a list of
-`{"url", "title"}` dicts. No ORM and no DRF here, so the mapping is fast and testable alone.
+Input rows are what `selectors.annotation_export_chunks` (and, for the API's pages,
+`selectors.annotation_rows`) yields: keys `selectors.ROW_KEYS`, datetimes already ISO 8601
+text, plus the article columns a format asks for (ARTICLE_KEYS), and the evidence as a list
+of `{"url", "title"}` dicts. No ORM and no DRF here, so it is fast and testable alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from functools import cached_property
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 
-# The keys of a row, as `selectors.annotation_export_chunks` yields them: the annotation's
-# columns and its author's username, then the article's columns that a format asks for.
-ROW_KEYS = (
-    "id",
-    "article_id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "verdict",
-    "note",
-    "status",
-    "version",
-    "revision",
-    "author__username",
-    "created_at",  # datetime, or SQLite's text "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
-    "updated_at",
-    "is_orphan",  # bool, or SQLite's 0/1
-)
+# The article columns each format reads besides the annotation's own.
 ARTICLE_KEYS = {
     "own": (),
     "w3c": ("article__url",),
     "csv": ("article__title", "article__url"),
     "claimreview": ("article__title", "article__url", "article__source", "article_published"),
-}  # article_published: a date, or "YYYY-MM-DD", or None
+}  # article_published: "YYYY-MM-DD" or None
 
 # ClaimReview rating scale: 1 (worst) to 5 (best). Opinions are not claims and are left out.
 RATING_WORST = 1
@@ -101,23 +83,10 @@ class ExportContext:
         return f"{self.base_url}/api/v1/articles/{article_id}/"
 
 
-def iso(value: datetime | date | str | None) -> str | None:
-    """ISO 8601 as the REST API writes it: UTC with `Z` for datetimes, plain for dates.
-    Text is what SQLite stores: a UTC datetime with a space, or a date."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value if len(value) == 10 else value.replace(" ", "T", 1) + "Z"
-    if isinstance(value, datetime):
-        if value.tzinfo is not UTC:
-            value = value.astimezone(UTC)
-        return value.isoformat()[:-6] + "Z"  # "+00:00" -> "Z"
-    return value.isoformat()
-
-
 def to_own(row: dict, evidence: list[dict]) -> dict:
-    """The project's own annotation shape (DESIGN.md), plus the article revision it
-    points into and whether it is an orphan."""
+    """The project's own annotation shape (DESIGN.md): the API's JSON and the JSONL export's
+    rows, both. Beyond DESIGN.md's fields: `orphaned`, `revision` (the article revision the
+    offsets point into) and `review_comment` (the editor's comment on the latest decision)."""
     return {
         "id": row["id"],
         "article": row["article_id"],
@@ -131,19 +100,13 @@ def to_own(row: dict, evidence: list[dict]) -> dict:
         "evidence": evidence,
         "status": row["status"],
         "author": row["author__username"],
-        "created": iso(row["created_at"]),
-        "updated": iso(row["updated_at"]),
+        "created": row["created_at"],
+        "updated": row["updated_at"],
         "version": row["version"],
-        "revision": row["revision"],
         "orphaned": bool(row["is_orphan"]),
+        "revision": row["revision"],
+        "review_comment": row["review_comment"],
     }
-
-
-def to_w3c(row: dict, evidence: list[dict], ctx: ExportContext, *, context: bool = True) -> dict:
-    """A W3C Web Annotation. `context=False` leaves out `@context` for an annotation
-    embedded in a collection that already declares it."""
-    (annotation,) = to_w3c_chunk([(row, evidence)], ctx)
-    return {"@context": W3C_CONTEXT, **annotation} if context else annotation
 
 
 def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -> Iterator[dict]:
@@ -222,8 +185,8 @@ def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -
             "body": body,
             "target": target,
             "creator": creator,
-            "created": iso(row["created_at"]),
-            "modified": iso(row["updated_at"]),
+            "created": row["created_at"],
+            "modified": row["updated_at"],
             "generator": generator,
         }
         if generated:
@@ -243,7 +206,7 @@ def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict 
         "headline": row["article__title"],
     }
     claim = {"@type": "Claim", "appearance": appearance}
-    published = iso(row["article_published"])
+    published = row["article_published"]
     if published:
         appearance["datePublished"] = published
         claim["datePublished"] = published
@@ -264,7 +227,7 @@ def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict 
         },
         "itemReviewed": claim,
         "author": {"@type": "Organization", "name": ctx.org_name, "url": ctx.org_url},
-        "datePublished": iso(row["updated_at"]),
+        "datePublished": row["updated_at"],
     }
     if row["note"]:
         review["reviewBody"] = row["note"]
@@ -298,8 +261,8 @@ def to_csv_row(row: dict, evidence: list[dict]) -> list:
         " | ".join(link["title"] for link in evidence),
         row["status"],
         row["author__username"],
-        iso(row["created_at"]),
-        iso(row["updated_at"]),
+        row["created_at"],
+        row["updated_at"],
         row["version"],
         row["revision"],
         "true" if row["is_orphan"] else "false",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .exports import export_view
+from .views import export_view
 
 urlpatterns = [
     path("annotations.jsonl", export_view("jsonl"), name="export-jsonl"),

@@ -137,17 +137,6 @@ def _best_start(
     return end - (best_i + 1), distances[best_i]
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (for tests and small strings)."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 # Context -------------------------------------------------------------------------------
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString
-
 # Most important first: when spans of several verdicts cover a segment, the first one
 # present sets its main colour and underline; the others show as extra underlines.
 VERDICT_ORDER = ("disputed", "verified", "opinion")
@@ -30,7 +27,7 @@ class Span:
 class Segment:
     start: int  # code point offset of the segment's first character in the text
     end: int
-    html: SafeString  # the segment's text, escaped
+    text: str  # the segment's text (templates escape it)
     ids: tuple[int, ...] = ()  # covering spans, outermost (earliest start) first
     verdicts: tuple[str, ...] = ()  # distinct verdicts of those spans, in VERDICT_ORDER
     ends: tuple[str, ...] = ()  # verdicts of spans that end with this segment
@@ -41,7 +38,7 @@ class Segment:
 
     @property
     def is_break(self) -> bool:
-        return self.html == "\n"
+        return self.text == "\n"
 
     @property
     def css_class(self) -> str:
@@ -106,7 +103,7 @@ def segments(text: str, spans: Iterable[Span]) -> list[Segment]:
             Segment(
                 start=here,
                 end=there,
-                html=escape(text[here:there]),
+                text=text[here:there],
                 ids=tuple(s.id for s in covering),
                 verdicts=verdicts,
                 ends=ends,

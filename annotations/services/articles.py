@@ -9,10 +9,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from . import anchoring
-from . import text as textlib
-from .models import Action, Annotation, Article, ArticleRevision, Status
-from .services import _record
+from ..lib import anchoring, dedupe
+from ..lib import text as textlib
+from ..models import Action, Annotation, Article, ArticleRevision
+from ..policy import Act
+from .annotations import set_status
+from .events import record_event
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,9 @@ def article_import(
 
 def find_near_duplicate(body: str) -> Article | None:
     """The earliest stored article whose text mostly contains this one, or is contained."""
-    mine = textlib.shingles(body)
+    mine = dedupe.shingles(body)
     for other_id, other_text in Article.objects.order_by("id").values_list("id", "text"):
-        if textlib.is_near_duplicate(mine, textlib.shingles(other_text)):
+        if dedupe.is_near_duplicate(mine, dedupe.shingles(other_text)):
             return Article.objects.get(pk=other_id)
     return None
 
@@ -192,14 +194,12 @@ _RECHECKED = ["article", "author", "copied_from"]
 
 def _orphan(annotation: Annotation, actor, placement, revision: int) -> None:
     changes = {"orphaned": {"before": False, "after": True}}
-    if annotation.status != Status.PENDING:
-        changes["status"] = {"before": annotation.status, "after": Status.PENDING}
-        annotation.status = Status.PENDING
+    set_status(annotation, Act.ORPHAN, changes)
     annotation.orphaned = True
     annotation.version += 1
     annotation.full_clean(exclude=_RECHECKED)
     annotation.save()
-    _record(
+    record_event(
         annotation,
         actor,
         Action.ORPHANED,
@@ -230,9 +230,9 @@ def _move(annotation: Annotation, actor, placement, article: Article) -> bool:
         f"score {placement.score:.2f})."
     )
     # The verdict was given on other words: it needs a fresh review.
-    if quote != annotation.quote and annotation.status != Status.PENDING:
-        changes["status"] = {"before": annotation.status, "after": Status.PENDING}
-        annotation.status = Status.PENDING
+    status = annotation.status
+    set_status(annotation, Act.REQUOTE if quote != annotation.quote else Act.REANCHOR, changes)
+    if annotation.status != status:
         comment += " The quoted words changed, so it is back for review."
     annotation.start, annotation.end, annotation.quote = after
     annotation.prefix, annotation.suffix = prefix, suffix
@@ -240,5 +240,5 @@ def _move(annotation: Annotation, actor, placement, article: Article) -> bool:
     annotation.version += 1
     annotation.full_clean(exclude=_RECHECKED)
     annotation.save()
-    _record(annotation, actor, Action.REANCHORED, changes=changes, comment=comment)
+    record_event(annotation, actor, Action.REANCHORED, changes=changes, comment=comment)
     return True

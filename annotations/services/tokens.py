@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import keys
-from .models import ApiToken
-from .validators import clean_plain_text
+from ..lib import keys
+from ..models import ApiToken
+from .inputs import clean_user_text
 
 # last_used is a hint for operators, not an audit log: write it at most this often so a
 # busy client does not turn every read into a write.
@@ -21,7 +21,7 @@ def api_token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
     """Create a token for the user; return it with the plain key, which is never stored."""
     if not user.is_active:
         raise ValidationError({"user": "This account is inactive."})
-    name = clean_plain_text(name or "", field="name", max_length=100).strip()
+    name = clean_user_text(name or "", field="name", max_length=100)
     key = keys.new_key()
     token = ApiToken(user=user, key_hash=keys.key_hash(key), prefix=keys.key_prefix(key), name=name)
     token.full_clean()

@@ -1,71 +1,24 @@
-"""Browser pages. Function views; htmx requests get the named partial."""
+"""The annotate page: an article's text with its highlights and cards, and the form that
+creates, edits or withdraws an annotation. Function views; htmx gets the named partial."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import render as renderlib
-from . import review_views, selectors, services
+from .. import policy, selectors, services
+from ..models import Annotation, Article
 from .forms import AnnotationForm, DeleteAnnotationForm, EditAnnotationForm, NewAnnotationForm
-from .models import Annotation, Article, Status, Verdict
-from .roles import can_annotate, is_editor
+from .workbench import workbench_context
 
-DETAIL = "annotations/article_detail.html"
-FORM_PAGE = "annotations/article_annotation_form.html"
-SAVED = "annotations/article_saved.html"
-EDITABLE = (Status.PENDING, Status.CHANGES_REQUESTED)
-
-
-@login_required
-def article_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:200]
-    articles = selectors.article_list(q=q)
-    template = "annotations/article_list.html"
-    context = {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status}
-    if request.htmx:
-        template += "#article-table"
-    else:
-        context |= review_views.my_annotations_context(request.user)
-    return render(request, template, context)
-
-
-def _workbench(request: HttpRequest, article: Article, *, focus: int | None = None) -> dict:
-    """Context for the text and the panel: segments, cards in text order, counts."""
-    annotations = selectors.article_workbench_annotations(article=article)
-    placed, orphans = [], []
-    editor = is_editor(request.user)
-    for a in annotations:
-        is_placed = not a.orphaned and a.revision == article.revision
-        (placed if is_placed else orphans).append(a)
-        mine = a.author_id == request.user.pk
-        a.can_edit = mine and a.status in EDITABLE and is_placed
-        a.can_delete = mine and a.status != Status.APPROVED
-        a.can_reattach = not is_placed and can_annotate(request.user) and (mine or editor)
-    spans = [renderlib.Span(a.pk, a.start, a.end, a.verdict) for a in placed]
-    verdict_counts = [
-        (v, label, sum(a.verdict == v for a in annotations)) for v, label in Verdict.choices
-    ]
-    status_counts = [
-        (s, label, sum(a.status == s for a in annotations)) for s, label in Status.choices
-    ]
-    return {
-        "article": article,
-        "segments": renderlib.segments(article.text, spans),
-        "text_length": len(article.text),
-        "annotations": placed,
-        "orphans": orphans,
-        "total": len(annotations),
-        "verdict_counts": verdict_counts,
-        "status_counts": status_counts,
-        "focus": focus,
-        "can_annotate": can_annotate(request.user),
-    }
+DETAIL = "annotate/article_detail.html"
+FORM_PAGE = "annotate/article_annotation_form.html"
+SAVED = "annotate/article_saved.html"
 
 
 def _form_context(article: Article, form: AnnotationForm, annotation=None, **extra) -> dict:
@@ -94,7 +47,7 @@ def _saved(request: HttpRequest, article: Article, *, focus: int | None = None) 
     """After a write: htmx gets a fresh closed form plus the text and panel out of band;
     without JavaScript, back to the article."""
     if request.htmx:
-        context = _workbench(request, article, focus=focus)
+        context = workbench_context(request, article, focus=focus)
         context["form"] = NewAnnotationForm()
         context["action"] = reverse("article-annotation-new", args=[article.pk])
         return render(request, SAVED, context)
@@ -106,7 +59,7 @@ def _saved(request: HttpRequest, article: Article, *, focus: int | None = None) 
 @require_GET
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(selectors.article_with_duplicates(), pk=article_id)
-    context = _workbench(request, article)
+    context = workbench_context(request, article)
     context["form"] = NewAnnotationForm()
     context["action"] = reverse("article-annotation-new", args=[article.pk])
     context["duplicates"] = selectors.duplicate_verdicts(article=article, user=request.user)
@@ -117,8 +70,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def article_annotation_new(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
-    if not can_annotate(request.user):
-        raise PermissionDenied("Only reviewers can annotate.")
+    policy.check_annotate(request.user)
     if request.method == "GET":
         initial = {k: request.GET[k] for k in ("start", "end", "verdict") if k in request.GET}
         return _form_response(request, article, NewAnnotationForm(initial=initial))
@@ -135,20 +87,20 @@ def article_annotation_new(request: HttpRequest, article_id: int) -> HttpRespons
     return _form_response(request, article, form, status=422)
 
 
-def _own_annotation(request: HttpRequest, annotation_id: int) -> Annotation:
+def _own_annotation(request: HttpRequest, annotation_id: int, act: str) -> Annotation:
+    """The annotation, if the user may `act` on it; its state is the service's to judge."""
     annotation = get_object_or_404(
         Annotation.objects.select_related("article").prefetch_related("evidence"),
         pk=annotation_id,
     )
-    if annotation.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can change an annotation.")
+    policy.check_who(request.user, act, annotation)
     return annotation
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
-    annotation = _own_annotation(request, annotation_id)
+    annotation = _own_annotation(request, annotation_id, policy.Act.EDIT)
     article = annotation.article
     if request.method == "GET":
         form = EditAnnotationForm(
@@ -160,9 +112,10 @@ def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
             evidence=[{"url": e.url, "title": e.title} for e in annotation.evidence.all()],
         )
         problem = ""
-        if annotation.status not in EDITABLE:
-            status = annotation.get_status_display().lower()
-            problem = f"This annotation is {status}; it can no longer be edited."
+        try:
+            policy.check(request.user, policy.Act.EDIT, annotation)
+        except services.Conflict as exc:
+            problem = exc.message
         return _form_response(request, article, form, annotation, problem=problem)
     form = EditAnnotationForm(request.POST)
     if form.is_valid():
@@ -186,7 +139,7 @@ def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def annotation_delete(request: HttpRequest, annotation_id: int) -> HttpResponse:
-    annotation = _own_annotation(request, annotation_id)
+    annotation = _own_annotation(request, annotation_id, policy.Act.WITHDRAW)
     article = annotation.article
     form = DeleteAnnotationForm(request.POST)
     if not form.is_valid():

@@ -7,9 +7,8 @@ from itertools import zip_longest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Verdict
-from .services import NOTE_MAX
-from .validators import clean_evidence_url
+from ..models import Verdict
+from ..services.inputs import NOTE_MAX, clean_evidence_url
 
 SPAN_FIELDS = ("start", "end", "quote")
 

@@ -1,10 +1,10 @@
-"""Pure: turn a ReviewEvent's stored before/after into rows a person can read."""
+"""Turn a ReviewEvent's stored before/after into rows a person can read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Status, Verdict
+from ..models import Status, Verdict
 
 FIELD_LABELS = {
     "verdict": "Verdict",

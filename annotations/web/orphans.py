@@ -5,27 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import render as renderlib
-from . import selectors, services
+from .. import policy, selectors, services
+from ..lib import render as renderlib
+from ..models import Annotation, Article, ArticleRevision
+from ..policy import Act
 from .forms import DeleteAnnotationForm, ReattachForm
-from .models import Annotation, Article, ArticleRevision
-from .roles import can_annotate, is_editor
-from .views import _workbench
+from .workbench import workbench_context
 
-ORPHANS = "annotations/orphans.html"
-REATTACH = "annotations/orphans_reattach.html"
-DUPLICATES = "annotations/duplicate_verdicts.html"
-COPIED = "annotations/duplicate_copied.html"
-
-
-def _may_reattach(user, annotation: Annotation) -> bool:
-    return can_annotate(user) and (annotation.author_id == user.pk or is_editor(user))
+ORPHANS = "orphans/orphans.html"
+REATTACH = "orphans/orphans_reattach.html"
+DUPLICATES = "orphans/duplicate_verdicts.html"
+COPIED = "orphans/duplicate_copied.html"
 
 
 def _orphans_context(request: HttpRequest) -> dict:
@@ -35,8 +31,8 @@ def _orphans_context(request: HttpRequest) -> dict:
         article = get_object_or_404(Article.objects.defer("text"), pk=int(raw))
     orphans = list(selectors.orphan_list(article=article))
     for orphan in orphans:
-        orphan.can_reattach = _may_reattach(request.user, orphan)
-        orphan.can_delete = orphan.author_id == request.user.pk
+        orphan.can_reattach = policy.allows(request.user, Act.REATTACH, orphan)
+        orphan.can_delete = policy.allows(request.user, Act.WITHDRAW, orphan)
     return {"orphans": orphans, "article": article}
 
 
@@ -108,8 +104,7 @@ def orphan_reattach(request: HttpRequest, annotation_id: int) -> HttpResponse:
         Annotation.objects.select_related("article", "author").prefetch_related("evidence"),
         pk=annotation_id,
     )
-    if not _may_reattach(request.user, annotation):
-        raise PermissionDenied("Only the author or an editor can re-attach an annotation.")
+    policy.check_who(request.user, Act.REATTACH, annotation)
     if not annotation.orphaned:
         messages.info(request, "That annotation is already attached to the text.")
         return redirect(reverse("article-detail", args=[annotation.article_id]))
@@ -150,7 +145,7 @@ def duplicates_context(request: HttpRequest, article: Article) -> dict:
     return {
         "article": article,
         "duplicates": selectors.duplicate_verdicts(article=article, user=request.user),
-        "can_annotate": can_annotate(request.user),
+        "can_annotate": policy.can_annotate(request.user),
     }
 
 
@@ -165,9 +160,10 @@ def article_copy_verdict(request: HttpRequest, article_id: int, annotation_id: i
         copy = services.annotation_copy(
             original_id=annotation_id, article=article, author=request.user
         )
+    except services.Conflict as exc:
+        problem, copy = exc.message, None
     except ValidationError as exc:
-        problem = " ".join(exc.messages)
-        copy = None
+        problem, copy = " ".join(exc.messages), None
     if not request.htmx:
         if problem:
             messages.error(request, problem)
@@ -177,5 +173,7 @@ def article_copy_verdict(request: HttpRequest, article_id: int, annotation_id: i
     if problem:
         context = duplicates_context(request, article) | {"problem": problem}
         return render(request, DUPLICATES + "#duplicate-verdicts", context, status=409)
-    context = _workbench(request, article, focus=copy.pk) | duplicates_context(request, article)
+    context = workbench_context(request, article, focus=copy.pk) | duplicates_context(
+        request, article
+    )
     return render(request, COPIED, context)

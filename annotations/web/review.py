@@ -10,20 +10,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .excerpt import sentence_context
+from .. import policy, selectors, services
+from ..lib.excerpt import sentence_context
+from ..models import Annotation, Status, Verdict
+from ..policy import Act
 from .history import describe_changes
-from .models import Annotation, Status, Verdict
 from .review_forms import DecisionForm, QueueFilterForm, ReopenForm
-from .roles import is_editor
 
-QUEUE_TEMPLATE = "annotations/review_queue.html"
+QUEUE_TEMPLATE = "review/review_queue.html"
 DECIDED = {
     "approve": "Approved",
     "reject": "Rejected",
@@ -37,8 +37,7 @@ def editor_required(view):
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not is_editor(request.user):
-            raise PermissionDenied("Only editors review annotations.")
+        policy.check_review(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -74,7 +73,7 @@ def _queue_context(request: HttpRequest, filters: dict, query: str, **extra) -> 
                 "a": annotation,
                 "before": before,
                 "after": after,
-                "own": annotation.author_id == request.user.pk,
+                "own": policy.is_author(request.user, annotation),
             }
         )
     return {
@@ -165,17 +164,6 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
     return redirect(_queue_url(query))
 
 
-def my_annotations_context(user) -> dict:
-    """For the article list: the user's own annotations by status, and the ones an
-    editor sent back with their comment (templates/annotations/review_mine.html)."""
-    counts = selectors.author_status_counts(user=user)
-    total = sum(counts.values())
-    changes = (
-        list(selectors.author_changes_requested(user=user)) if counts["changes_requested"] else []
-    )
-    return {"mine_counts": counts, "mine_total": total, "mine_changes": changes}
-
-
 @require_GET
 @login_required
 def annotation_history(request: HttpRequest, annotation_id: int) -> HttpResponse:
@@ -188,16 +176,11 @@ def annotation_history(request: HttpRequest, annotation_id: int) -> HttpResponse
         for event in selectors.annotation_history(annotation_id=annotation.pk)
     ]
     before, after = in_context(annotation)
-    editor = is_editor(request.user)
-    can_reopen = (
-        editor
-        and not annotation.deleted
-        and annotation.status != Status.PENDING
-        and annotation.author_id != request.user.pk
-    )
+    editor = policy.is_editor(request.user)
+    can_reopen = policy.allows(request.user, Act.REOPEN, annotation)
     return render(
         request,
-        "annotations/history_page.html",
+        "review/history_page.html",
         {
             "a": annotation,
             "before": before,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Verdict
-from .services import NOTE_MAX
+from ..models import Verdict
+from ..services.inputs import NOTE_MAX
 
 DECISION_CHOICES = [
     ("approve", "Approve"),
@@ -16,23 +16,12 @@ DECISION_CHOICES = [
 ]
 
 
-def _plain(value: str) -> str:
-    # Browsers send textarea line breaks as CRLF; stored text uses LF.
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
 class DecisionForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     decision = forms.ChoiceField(choices=DECISION_CHOICES)
     comment = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
     verdict = forms.ChoiceField(required=False, choices=Verdict.choices)
     note = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
-
-    def clean_comment(self) -> str:
-        return _plain(self.cleaned_data["comment"]).strip()
-
-    def clean_note(self) -> str:
-        return _plain(self.cleaned_data["note"])
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for services.annotation_review."""
@@ -53,9 +42,6 @@ class DecisionForm(forms.Form):
 class ReopenForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     comment = forms.CharField(required=False, max_length=NOTE_MAX)
-
-    def clean_comment(self) -> str:
-        return _plain(self.cleaned_data["comment"]).strip()
 
 
 class QueueFilterForm(forms.Form):

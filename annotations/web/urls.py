@@ -1,19 +1,44 @@
+"""The browser pages, by feature: articles, annotate, review, orphans and duplicates."""
+
 from django.urls import path
 
-from . import views
+from . import annotate, articles, orphans, review
 
 urlpatterns = [
-    path("", views.article_list, name="article-list"),
-    path("articles/<int:article_id>/", views.article_detail, name="article-detail"),
+    path("", articles.article_list, name="article-list"),
+    # Annotate
+    path("articles/<int:article_id>/", annotate.article_detail, name="article-detail"),
     path(
         "articles/<int:article_id>/annotations/new/",
-        views.article_annotation_new,
+        annotate.article_annotation_new,
         name="article-annotation-new",
     ),
-    path("annotations/<int:annotation_id>/edit/", views.annotation_edit, name="annotation-edit"),
+    path("annotations/<int:annotation_id>/edit/", annotate.annotation_edit, name="annotation-edit"),
     path(
         "annotations/<int:annotation_id>/delete/",
-        views.annotation_delete,
+        annotate.annotation_delete,
         name="annotation-delete",
+    ),
+    # Review
+    path("review/", review.review_queue, name="review-queue"),
+    path("review/<int:annotation_id>/decide/", review.review_decide, name="review-decide"),
+    path(
+        "annotations/<int:annotation_id>/history/",
+        review.annotation_history,
+        name="annotation-history",
+    ),
+    path(
+        "annotations/<int:annotation_id>/reopen/",
+        review.annotation_reopen,
+        name="annotation-reopen",
+    ),
+    # Orphans and near duplicates
+    path("orphans/", orphans.orphan_list, name="orphan-list"),
+    path("orphans/<int:annotation_id>/reattach/", orphans.orphan_reattach, name="orphan-reattach"),
+    path("orphans/<int:annotation_id>/withdraw/", orphans.orphan_withdraw, name="orphan-withdraw"),
+    path(
+        "articles/<int:article_id>/copy/<int:annotation_id>/",
+        orphans.article_copy_verdict,
+        name="article-copy-verdict",
     ),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotations import services, token_services
+from annotations import services
 from annotations.models import Annotation, EvidenceLink, Verdict
 from tests.factories import make_article, make_user
 
@@ -18,7 +18,7 @@ ARTICLE_LIST_QUERIES = 2
 @pytest.fixture
 def client(db):
     user = make_user("reader", groups=("reviewer",))
-    _, key = token_services.api_token_create(user=user)
+    _, key = services.api_token_create(user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     # The first use records last_used (a write, at most every few minutes); warm it up.

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from annotations import token_services
+from annotations import services
 from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -39,7 +39,7 @@ CHECKS = [
 
 
 def auth_header(user) -> dict:
-    _, key = token_services.api_token_create(user=user)
+    _, key = services.api_token_create(user=user)
     return {"Authorization": f"Token {key}"}
 
 

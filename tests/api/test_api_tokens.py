@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotations import token_services
+from annotations import services
 from annotations.models import ApiToken
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
@@ -77,7 +77,7 @@ def test_list_shows_prefixes_never_keys(reviewer):
 
 
 def test_inactive_users_get_no_token_and_their_tokens_stop_working(reviewer):
-    _, key = token_services.api_token_create(user=reviewer)
+    _, key = services.api_token_create(user=reviewer)
     reviewer.is_active = False
     reviewer.save()
     assert get_with(key).status_code == 401
@@ -105,7 +105,7 @@ def test_bad_authorization_headers_are_401_json(reviewer, header):
 
 
 def test_last_used_is_recorded_at_most_every_few_minutes(reviewer):
-    token, key = token_services.api_token_create(user=reviewer)
+    token, key = services.api_token_create(user=reviewer)
     assert token.last_used is None
     get_with(key)
     first = ApiToken.objects.get(pk=token.pk).last_used

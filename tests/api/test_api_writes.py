@@ -48,16 +48,42 @@ def test_patch_with_stale_etag_is_412_with_the_current_version(as_reviewer, disp
     assert Annotation.objects.get(pk=disputed.pk).note == "elsewhere"
 
 
-@pytest.mark.parametrize("header", ['"abc"', "*", '"-1"', '"' + "9" * 30 + '"'])
+@pytest.mark.parametrize("header", ["1", "abc", '"1', "W/1", '"1" "2"', ",", '"1", 2'])
 def test_patch_with_a_malformed_if_match_is_400(as_reviewer, disputed, header):
     response = as_reviewer.patch(detail_url(disputed), {"note": "x"}, HTTP_IF_MATCH=header)
     assert response.status_code == 400
+    assert "If-Match" in response.json()["detail"]
+    assert Annotation.objects.get(pk=disputed.pk).version == 1
 
 
-@pytest.mark.parametrize("header", ['"1"', 'W/"1"', "1"])
-def test_if_match_accepts_strong_weak_and_bare_versions(as_reviewer, disputed, header):
+# RFC 9110 §13.1.1: a well-formed tag that names no current representation is 412, and a
+# weak tag never matches (If-Match compares strongly).
+@pytest.mark.parametrize("header", ['"stale-0"', '"abc"', '"-1"', '"' + "9" * 30 + '"', 'W/"1"'])
+def test_patch_with_a_well_formed_tag_that_does_not_match_is_412(as_reviewer, disputed, header):
+    response = as_reviewer.patch(detail_url(disputed), {"note": "x"}, HTTP_IF_MATCH=header)
+    assert response.status_code == 412
+    assert response.json()["current_version"] == 1
+    assert Annotation.objects.get(pk=disputed.pk).note == "n"
+
+
+@pytest.mark.parametrize("header", ['"1"', "*", '"7", "1"', ' "x" ,, "1" '])
+def test_if_match_accepts_the_current_tag_in_a_list_or_any(as_reviewer, disputed, header):
     response = as_reviewer.patch(detail_url(disputed), {"note": "x"}, HTTP_IF_MATCH=header)
     assert response.status_code == 200
+    assert Annotation.objects.get(pk=disputed.pk).note == "x"
+
+
+@pytest.mark.parametrize("header", ['"1"', 'W/"1"', '"0", "1"', "*"])
+def test_if_none_match_with_the_current_tag_is_304(as_other, disputed, header):
+    response = as_other.get(detail_url(disputed), HTTP_IF_NONE_MATCH=header)
+    assert response.status_code == 304
+    assert response.headers["ETag"] == '"1"' and not response.content
+
+
+@pytest.mark.parametrize("header, code", [('"0"', 200), ('W/"2"', 200), ("1", 400)])
+def test_if_none_match_otherwise_is_the_annotation_or_400(as_other, disputed, header, code):
+    response = as_other.get(detail_url(disputed), HTTP_IF_NONE_MATCH=header)
+    assert response.status_code == code
 
 
 @pytest.mark.parametrize(
@@ -185,15 +211,18 @@ def test_review_of_a_decided_annotation_is_409(as_editor, disputed):
 
 
 @pytest.mark.parametrize("how", ["body", "if-match"])
-def test_review_of_a_stale_version_is_409(as_editor, disputed, reviewer, how):
+def test_review_of_a_stale_version_is_refused(as_editor, disputed, reviewer, how):
     services.annotation_update(
         annotation_id=disputed.pk, actor=reviewer, expected_version=1, note="changed"
     )
     if how == "body":
         response = as_editor.post(review_url(disputed), {"decision": "approve", "version": 1})
     else:
-        response = as_editor.post(review_url(disputed), {"decision": "approve"}, HTTP_IF_MATCH="1")
-    assert response.status_code == 409
+        response = as_editor.post(
+            review_url(disputed), {"decision": "approve"}, HTTP_IF_MATCH='"1"'
+        )
+    # A stale `version` in the body is a conflict; a stale If-Match a failed precondition.
+    assert response.status_code == (409 if how == "body" else 412)
     assert response.json()["current_version"] == 2
     assert Annotation.objects.get(pk=disputed.pk).status == Status.PENDING
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from annotations import article_services
+from annotations.lib.text import parse_article
 from annotations.models import EDITOR_GROUP, REVIEWER_GROUP, Annotation, Article
-from annotations.text import parse_article
+from annotations.services import articles as article_services
 from tests.browser.test_annotate import drag_select
 from tests.factories import make_annotation, make_article, make_user
 

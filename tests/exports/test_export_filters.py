@@ -140,7 +140,7 @@ def test_evidence_is_fetched_once_per_chunk(
     client, reviewer, editor, monkeypatch, django_assert_num_queries
 ):
     rows = len(make_dataset(reviewer, editor, articles=2))  # 12 annotations
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK_SIZE", 5)
+    monkeypatch.setattr(selectors.exports, "EXPORT_CHUNK_SIZE", 5)
     client.force_login(reviewer)
     with django_assert_num_queries(QUERIES - 1 + 3):  # chunks of 5, 5 and 2
         _, body = get(client, "annotations.jsonld")
@@ -241,7 +241,7 @@ def test_command_line_errors_exit_non_zero_with_one_line(tmp_path):
             capture_output=True,
             text=True,
             env=env,
-            cwd=Path(__file__).parent.parent,
+            cwd=Path(__file__).parents[2],
         )
         assert done.returncode != 0
         assert done.stdout == ""

@@ -1,7 +1,6 @@
 """The per-row export mapping on plain dicts: no database."""
 
 import json
-from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import jsonschema
@@ -9,9 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations import export_mapping as m
+from annotations.exports import mapping as m
+from annotations.selectors import ARTICLE_FIELDS, ROW_KEYS
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "web-annotation.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "schemas" / "web-annotation.schema.json").read_text()
+)
 CTX = m.ExportContext(
     base_url="https://wb.example",
     generated="2026-01-02T03:04:05Z",
@@ -39,16 +41,18 @@ def row(**overrides) -> dict:
         "status": "approved",
         "version": 3,
         "revision": 1,
+        "review_comment": "",
         "is_orphan": False,
-        "created_at": datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
-        "updated_at": datetime(2026, 3, 2, 10, 0, 5, 123456, tzinfo=UTC),
+        "created_at": "2026-03-01T09:30:00Z",
+        "updated_at": "2026-03-02T10:00:05.123456Z",
         "author__username": "rita",
         "article__title": "Bridge costs",
         "article__url": "https://news.example/bridge",
         "article__source": "Example Times",
-        "article_published": date(2026, 2, 27),
+        "article_published": "2026-02-27",
     }
-    assert set(base) == {*m.ROW_KEYS, *m.ARTICLE_KEYS["claimreview"]}
+    assert set(base) == {*ROW_KEYS, *ARTICLE_FIELDS}
+    assert set(ARTICLE_FIELDS) >= {key for keys in m.ARTICLE_KEYS.values() for key in keys}
     return base | overrides
 
 
@@ -58,23 +62,13 @@ EVIDENCE = [
 ]
 
 
-def test_iso_writes_utc_with_z_and_plain_dates():
-    cet = timezone(timedelta(hours=1))
-    assert m.iso(datetime(2026, 3, 1, 10, 30, tzinfo=cet)) == "2026-03-01T09:30:00Z"
-    assert m.iso(datetime(2026, 3, 1, 9, 30, 0, 5, tzinfo=UTC)) == "2026-03-01T09:30:00.000005Z"
-    assert m.iso(date(2026, 2, 27)) == "2026-02-27"
-    assert m.iso(None) is None
+def to_w3c(row: dict, evidence: list[dict], ctx: m.ExportContext = CTX) -> dict:
+    """One annotation mapped alone, standing on its own (with `@context`)."""
+    (annotation,) = m.to_w3c_chunk([(row, evidence)], ctx)
+    return {"@context": m.W3C_CONTEXT, **annotation}
 
 
-def test_iso_formats_sqlite_text_like_the_datetime_it_stands_for():
-    stored = datetime(2026, 3, 1, 9, 30, 0, 5, tzinfo=UTC)
-    text = str(stored.replace(tzinfo=None))  # how Django keeps an aware datetime in SQLite
-    assert m.iso(text) == m.iso(stored) == "2026-03-01T09:30:00.000005Z"
-    assert m.iso("2026-03-01 09:30:00") == m.iso(stored.replace(microsecond=0))
-    assert m.iso("2026-02-27") == "2026-02-27"
-
-
-def test_own_shape_has_exactly_the_design_fields_plus_revision():
+def test_own_shape_has_exactly_the_design_fields_and_the_documented_extras():
     out = m.to_own(row(), EVIDENCE)
     assert out == {
         "id": 7,
@@ -92,13 +86,14 @@ def test_own_shape_has_exactly_the_design_fields_plus_revision():
         "created": "2026-03-01T09:30:00Z",
         "updated": "2026-03-02T10:00:05.123456Z",
         "version": 3,
-        "revision": 1,
         "orphaned": False,
+        "revision": 1,
+        "review_comment": "",
     }
 
 
 def test_w3c_annotation_validates_and_carries_every_part():
-    out = m.to_w3c(row(), EVIDENCE, CTX)
+    out = to_w3c(row(), EVIDENCE)
     validator("standaloneAnnotation").validate(out)
     assert out["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert out["id"] == "https://wb.example/api/v1/annotations/7/"
@@ -120,18 +115,18 @@ def test_w3c_annotation_validates_and_carries_every_part():
     }
     assert position == {"type": "TextPositionSelector", "start": 120, "end": 136}
     assert out["creator"]["nickname"] == "rita"
-    assert (out["created"], out["modified"]) == ("2026-03-01T09:30:00Z", m.iso(row()["updated_at"]))
+    assert (out["created"], out["modified"]) == ("2026-03-01T09:30:00Z", row()["updated_at"])
 
 
 def test_w3c_without_note_url_or_evidence_leaves_them_out():
-    out = m.to_w3c(row(note="", article__url="", verdict="opinion"), [], CTX, context=False)
+    (out,) = m.to_w3c_chunk([(row(note="", article__url="", verdict="opinion"), [])], CTX)
     validator("annotation").validate(out)
     assert "@context" not in out and "scope" not in out["target"]
     assert [b["purpose"] for b in out["body"]] == ["assessing"]
 
 
 def test_schema_rejects_what_the_model_forbids():
-    good = m.to_w3c(row(), EVIDENCE, CTX)
+    good = to_w3c(row(), EVIDENCE)
     check = validator("standaloneAnnotation")
     broken = [
         {k: v for k, v in good.items() if k != "@context"},
@@ -214,7 +209,7 @@ def test_w3c_chunk_shares_parts_but_gives_each_row_its_own_article_author_and_ve
     ]
     out = list(m.to_w3c_chunk(rows, CTX))
     # Each row as if mapped alone.
-    assert out == [m.to_w3c(r, links, CTX, context=False) for r, links in rows]
+    assert out == [next(m.to_w3c_chunk([(r, links)], CTX)) for r, links in rows]
     sources = [a["target"]["source"] for a in out]
     assert sources == [f"https://wb.example/api/v1/articles/{n}/" for n in (2, 3, 2, 3)]
     assert [a["target"].get("scope") for a in out] == [

@@ -3,7 +3,7 @@
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotations.anchoring import (
+from annotations.lib.anchoring import (
     EXACT,
     FUZZY,
     MIN_SCORE,
@@ -11,19 +11,29 @@ from annotations.anchoring import (
     ORPHAN,
     Anchor,
     PositionMap,
-    edit_distance,
     find_exact,
     locate,
     match_ends,
     reanchor,
 )
-from annotations.text import context
+from annotations.lib.text import context
 
 TEXT = (
     "The mayor said the bridge cost 42 million euros, far above the estimate.\n"
     "Critics called it a waste. Supporters said it was the best investment in decades.\n"
     "The council will vote on the budget in March, the spokesperson said.\n"
 )
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the oracle the fuzzy matcher is checked against."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def anchor_for(text: str, phrase: str, occurrence: int = 0) -> Anchor:

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.excerpt import ELLIPSIS, sentence_context
+from annotations.lib.excerpt import ELLIPSIS, sentence_context
 
 TEXT = "First one. The mayor said the bridge cost a lot. Critics called it a waste.\nNext line"
 

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations import text as t
+from annotations.lib import dedupe
+from annotations.lib import text as t
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def parse_seed(prefix: str) -> t.ParsedArticle:
@@ -102,7 +103,8 @@ def test_only_003_and_002_are_near_duplicates():
         (a, b)
         for a in bodies
         for b in bodies
-        if a < b and t.is_near_duplicate(t.shingles(bodies[a]), t.shingles(bodies[b]))
+        if a < b
+        and dedupe.is_near_duplicate(dedupe.shingles(bodies[a]), dedupe.shingles(bodies[b]))
     }
     assert flagged == {("002", "003")}
 

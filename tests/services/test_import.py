@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.models import Article
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def load(*paths, capsys=None):
@@ -87,7 +87,7 @@ def test_command_exits_non_zero_from_the_shell(tmp_path):
 
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"\xff\xfe\x00\x00garbage")
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "manage.py", "load_articles", str(bad)],
         cwd=root,

@@ -6,12 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from annotations import article_services, selectors, services
+from annotations import selectors, services
+from annotations.lib.text import parse_article
 from annotations.models import Action, Annotation, Article, Status
-from annotations.text import parse_article
+from annotations.services import articles as article_services
 from tests.factories import make_annotation, make_article, make_user
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 TEXT = "The mayor said the bridge cost 42 million euros. Critics called it a waste.\n"
 REWRITTEN = "The mayor said the new tunnel will open next spring. Critics called it a waste.\n"
 QUOTE = "the bridge cost 42 million euros"
@@ -51,7 +52,8 @@ def test_orphans_are_listed_but_not_drawn_on_the_new_text(reviewer):
     assert list(selectors.orphan_list()) == [orphan]
     assert list(selectors.orphan_list(article=article)) == [orphan]
     assert list(selectors.orphan_list(article=make_article())) == []
-    assert list(selectors.article_annotations(article=article)) == [attached]
+    workbench = selectors.article_workbench_annotations(article=article)
+    assert [(a, a.orphaned) for a in workbench] == [(orphan, True), (attached, False)]
 
 
 @pytest.mark.django_db

@@ -5,13 +5,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations import article_services, services
-from annotations.anchoring import MIN_SCORE
+from annotations import services
+from annotations.lib.anchoring import MIN_SCORE
+from annotations.lib.text import ArticleFileError, content_hash, normalise, parse_article
 from annotations.models import Action, Annotation, Article, ArticleRevision, ReviewEvent, Status
-from annotations.text import ArticleFileError, content_hash, normalise, parse_article
+from annotations.services import articles as article_services
 from tests.factories import make_annotation
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED = SEEDS / "001_622b7633600e6242.txt"
 
 EXACT_QUOTES = [

@@ -1,4 +1,4 @@
-from annotations.history import describe_changes
+from annotations.web.history import describe_changes
 
 
 def test_choices_get_their_labels_and_fields_come_in_reading_order():

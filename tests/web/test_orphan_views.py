@@ -6,15 +6,15 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from annotations import article_services
+from annotations.lib.text import parse_article
 from annotations.models import Action, Annotation, Article
-from annotations.text import parse_article
+from annotations.services import articles as article_services
 from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 TEXT = "The mayor said the bridge cost 42 million euros. Critics called it a waste.\n"
 REWRITTEN = "The mayor said the new tunnel will open next spring. Critics called it a waste.\n"
 QUOTE = "the bridge cost 42 million euros"

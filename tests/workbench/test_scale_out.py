@@ -28,7 +28,7 @@ from annotations.models import Annotation, ReviewEvent
 from tests.factories import make_article, make_user
 from workbench import settings as workbench_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.postgres,

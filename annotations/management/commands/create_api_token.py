@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import token_services
+from annotations import services
 from annotations.models import ApiToken
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         user = self._user(username) if username else None
         try:
             if revoke:
-                count = token_services.api_token_revoke(prefix=revoke, user=user)
+                count = services.api_token_revoke(prefix=revoke, user=user)
                 if not count:
                     raise CommandError(f"No live token starts with {revoke!r}.")
                 self.stdout.write(f"Revoked {count} token(s) starting with {revoke}.")
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                     used = f"{token.last_used:%Y-%m-%d %H:%M}" if token.last_used else "never"
                     self.stdout.write(f"{token.prefix}  {state:<18} used {used:<16} {token.name}")
                 return
-            token, key = token_services.api_token_create(user=user, name=name)
+            token, key = services.api_token_create(user=user, name=name)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(f"Token {token.prefix} for {user.username} (shown once, keep it safe):")

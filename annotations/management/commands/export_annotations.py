@@ -7,16 +7,8 @@ from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.api.exports import (
-    COLLECTION_PATH,
-    FORMATS,
-    Chunks,
-    ExportError,
-    export_chunks,
-    export_context,
-    export_queryset,
-    export_stream,
-)
+from annotations.exports.query import ExportError, export_chunks, export_context, export_queryset
+from annotations.exports.streaming import COLLECTION_PATH, FORMATS, Chunks, export_stream
 
 # Below this many rows the export is over before a progress bar would help.
 PROGRESS_MIN = 10_000

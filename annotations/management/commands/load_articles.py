@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.article_services import ImportResult, article_import
-from annotations.text import ArticleFileError
+from annotations.lib.text import ArticleFileError
+from annotations.services import ImportResult, article_import
 
 
 def expand(paths: list[str]) -> list[tuple[Path, str | None]]:

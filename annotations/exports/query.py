@@ -1,0 +1,87 @@
+"""What an export reads: the annotation list's filters (status defaults to approved, `all`
+lifts it), turned into a queryset and then into chunks of rows for a format."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import django_filters
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .. import selectors
+from ..api.filters import AnnotationFilter
+from ..lib.isotime import iso
+from ..models import Annotation, Status
+from ..policy import STATUS_ALL
+from . import mapping
+from .streaming import Chunks, ExportFormat
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ExportFilter(AnnotationFilter):
+    """The annotation list's filters; `status=all` lifts the status filter (editors only)."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[*Status.choices, (STATUS_ALL, "All")], method="filter_status"
+    )
+
+    def filter_status(self, queryset, name, value):
+        if value == STATUS_ALL:
+            return queryset
+        return selectors.filter_status(queryset, value)
+
+
+class ExportError(Exception):
+    """Bad export parameters: `detail` is a field -> messages mapping, shown as is."""
+
+    def __init__(self, detail: dict):
+        super().__init__(detail)
+        self.detail = detail
+
+
+def parse_flag(value: str | None, *, name: str) -> bool:
+    text = (value or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ExportError({name: ["Use 1 or 0 (true or false)."]})
+
+
+def export_queryset(params: Mapping[str, str]) -> QuerySet[Annotation]:
+    """Filter live annotations by the list's query parameters; status defaults to approved."""
+    data = {key: params[key] for key in params}
+    data.setdefault("status", Status.APPROVED)
+    errors: dict = {}
+    try:
+        include_orphans = parse_flag(data.pop("include_orphans", None), name="include_orphans")
+    except ExportError as error:
+        errors |= error.detail
+        include_orphans = False
+    filterset = ExportFilter(
+        data=data, queryset=selectors.annotation_export_queryset(include_orphans=include_orphans)
+    )
+    if not filterset.is_valid():
+        errors |= {name: list(messages) for name, messages in filterset.errors.items()}
+    if errors:
+        raise ExportError(errors)
+    return filterset.qs
+
+
+def export_context(base_url: str) -> mapping.ExportContext:
+    return mapping.ExportContext(
+        base_url=base_url.rstrip("/"),
+        generated=iso(timezone.now()),
+        org_name=settings.WORKBENCH_ORG_NAME,
+        org_url=settings.WORKBENCH_ORG_URL,
+    )
+
+
+def export_chunks(fmt: ExportFormat, qs: QuerySet[Annotation]) -> Chunks:
+    if fmt.verdicts is not None:
+        qs = qs.filter(verdict__in=fmt.verdicts)
+    return selectors.annotation_export_chunks(qs, article_fields=fmt.article_fields)

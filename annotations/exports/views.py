@@ -1,0 +1,111 @@
+"""The export endpoints: GET one format, streamed, filtered like the annotation list."""
+
+from __future__ import annotations
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import policy
+from ..models import Status, Verdict
+from .query import ExportError, export_chunks, export_context, export_queryset
+from .streaming import FORMATS, export_stream
+
+# What the OpenAPI schema says each body is: JSON documents are described as such, so
+# schema-driven clients (and checkers) parse them; line and table formats are text.
+SCHEMA_TYPES = {
+    "jsonl": OpenApiTypes.STR,
+    "jsonld": OpenApiTypes.OBJECT,
+    "claimreview": {"type": "array", "items": {"type": "object"}},
+    "csv": OpenApiTypes.STR,
+}
+
+
+class JSONErrorsOnly(BaseContentNegotiation):
+    """The body's type is fixed by the URL; DRF only renders errors, always as JSON, so an
+    `Accept: application/x-ndjson` header must not turn into a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ExportView(APIView):
+    """GET one export, streamed. Any signed-in user; `status=all` for editors."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONErrorsOnly
+    format_name = "jsonl"
+
+    def get(self, request):
+        fmt = FORMATS[self.format_name]
+        wanted = request.query_params.get("status", Status.APPROVED)
+        if not policy.may_export_status(request.user, wanted):
+            return Response(
+                {"detail": "Only editors can export annotations of every status."}, status=403
+            )
+        try:
+            qs = export_queryset(request.query_params)
+        except ExportError as error:
+            return Response(error.detail, status=400)
+        ctx = export_context(request.build_absolute_uri("/"))
+        body = export_stream(
+            fmt, export_chunks(fmt, qs), ctx, collection_id=request.build_absolute_uri()
+        )
+        response = StreamingHttpResponse(body, content_type=fmt.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+_PARAMETERS = [
+    OpenApiParameter("article", int, description="article id"),
+    OpenApiParameter("verdict", str, enum=Verdict.values),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=[*Status.values, policy.STATUS_ALL],
+        description="default approved; `all` for editors only",
+    ),
+    OpenApiParameter("author", str, description="username"),
+    OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="ISO 8601"),
+    OpenApiParameter("include_orphans", bool, description="also annotations that lost their span"),
+]
+_DESCRIPTIONS = {
+    "jsonl": "Annotations in the project's own shape, one JSON object per line.",
+    "jsonld": "A W3C Web Annotation AnnotationCollection with its page embedded.",
+    "claimreview": "A JSON list of schema.org ClaimReview (verified and disputed only).",
+    "csv": "One row per annotation; cells that would run as formulas start with '.",
+}
+
+
+def export_view(name: str):
+    """The view for one format, with its own OpenAPI description and media type."""
+    fmt = FORMATS[name]
+    schema = extend_schema(
+        operation_id=f"export_{name}",
+        summary=f"Export ({fmt.filename})",
+        description=_DESCRIPTIONS[name] + " Streamed; filters as the annotation list.",
+        parameters=_PARAMETERS,
+        responses={
+            (200, fmt.content_type.split(";")[0]): OpenApiResponse(SCHEMA_TYPES[name]),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="bad filter values"),
+            401: OpenApiResponse(OpenApiTypes.OBJECT, description="not logged in"),
+            403: OpenApiResponse(OpenApiTypes.OBJECT, description="not allowed"),
+        },
+    )
+
+    def get(self, request):  # a function of its own: extend_schema annotates it in place
+        return ExportView.get(self, request)
+
+    view = type(
+        f"{name.title()}ExportView", (ExportView,), {"format_name": name, "get": schema(get)}
+    )
+    return view.as_view()

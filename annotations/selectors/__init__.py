@@ -1,0 +1,52 @@
+"""Every read beyond a .get(), one module per noun; all vendor-specific SQL lives here.
+The public functions are gathered here, so callers say `selectors.review_queue(...)`."""
+
+from .annotations import (
+    annotation_history,
+    annotation_with_article,
+    annotations_for_api,
+    article_workbench_annotations,
+    author_changes_requested,
+    author_status_counts,
+    orphan_list,
+)
+from .articles import article_list, article_with_duplicates, articles_with_counts
+from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
+from .exports import (
+    ARTICLE_FIELDS,
+    EXPORT_CHUNK_SIZE,
+    ROW_KEYS,
+    annotation_export_chunks,
+    annotation_export_queryset,
+    annotation_rows,
+    export_database,
+    filter_status,
+)
+from .review import QUEUE_PAGE, review_queue, review_queue_choices
+
+__all__ = [
+    "ARTICLE_FIELDS",
+    "EXPORT_CHUNK_SIZE",
+    "QUEUE_PAGE",
+    "ROW_KEYS",
+    "DuplicateSource",
+    "DuplicateVerdict",
+    "annotation_export_chunks",
+    "annotation_export_queryset",
+    "annotation_history",
+    "annotation_rows",
+    "annotation_with_article",
+    "annotations_for_api",
+    "article_list",
+    "article_with_duplicates",
+    "article_workbench_annotations",
+    "articles_with_counts",
+    "author_changes_requested",
+    "author_status_counts",
+    "duplicate_verdicts",
+    "export_database",
+    "filter_status",
+    "orphan_list",
+    "review_queue",
+    "review_queue_choices",
+]
