@@ -22,11 +22,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# Local development: DEBUG is off unless set, so this target turns it on.
+PORT ?= 8000
+run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_articles seeds/
 	$(BIN)/python manage.py setup_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production way: settings come from the environment only (DEBUG=0 unless set,
 # SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL, WORKBENCH_ORG_*; see README).
@@ -59,11 +62,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: export DEBUG ?= 1
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # Loopback load test of `make serve`, on PostgreSQL then SQLite (LOAD_SECONDS=60 at most).
 LOAD_SECONDS ?= 60
+load: export DEBUG ?= 1
 load: $(STAMP)
 	$(BIN)/python bench/load.py --db postgres --seconds $(LOAD_SECONDS)
 	$(BIN)/python bench/load.py --db sqlite --seconds $(LOAD_SECONDS)

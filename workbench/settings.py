@@ -21,7 +21,9 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a server started without the variable never shows tracebacks or
+# settings. `make run` and the test suite (pyproject.toml, pytest-env) turn it on.
+DEBUG = env_bool("DEBUG", False)
 
 # A fixed key is only acceptable for local development; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

@@ -234,7 +234,11 @@ def test_command_rejects_bad_arguments_in_one_line(args, message):
 
 
 def test_command_line_errors_exit_non_zero_with_one_line(tmp_path):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+    }
     for args in (["--format", "xml"], ["--no-such-option"]):
         done = subprocess.run(
             [sys.executable, "manage.py", "export_annotations", *args],

@@ -93,7 +93,7 @@ def test_command_exits_non_zero_from_the_shell(tmp_path):
         cwd=root,
         capture_output=True,
         text=True,
-        env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"},
+        env={"PATH": "", "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"},
     )
     assert result.returncode != 0
     assert f"{bad}: error:" in result.stderr

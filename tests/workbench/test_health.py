@@ -43,6 +43,7 @@ def run_probe(database_url: str, mode: str):
         env={
             "PATH": os.environ.get("PATH", ""),
             "DJANGO_SETTINGS_MODULE": "workbench.settings",
+            "DEBUG": "1",
             "DATABASE_URL": database_url,
             "REQUEST_LOG": "0",
         },

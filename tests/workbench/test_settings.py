@@ -16,7 +16,8 @@ def run_python(*args, **env):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"PATH": os.environ.get("PATH", ""), **env},
+        # DEBUG is off unless set; these probes are of the local defaults unless they say.
+        env={"PATH": os.environ.get("PATH", ""), "DEBUG": "1", **env},
     )
 
 
@@ -113,3 +114,21 @@ def test_without_redis_url_sessions_live_in_the_database():
 
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_debug_is_off_when_the_variable_is_unset():
+    """Started directly (gunicorn, manage.py) with only a key, nothing turns DEBUG on."""
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    env = {"PATH": os.environ.get("PATH", ""), "SECRET_KEY": "k" * 64}
+    env |= {"DJANGO_SETTINGS_MODULE": "workbench.settings", "ALLOWED_HOSTS": "example.org"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert result.stdout.strip() == "False", result.stderr
+    without_key = run_manage("check", DEBUG="")
+    assert "SECRET_KEY must be set" in without_key.stderr
+
+
+def test_the_test_suite_runs_with_debug_settings_turned_on_explicitly():
+    # pytest-env sets DEBUG=1 (pyproject.toml); Django's test runner then forces DEBUG off.
+    assert os.environ.get("DEBUG") == "1"
