@@ -11,16 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from annotations.models import Annotation, Article, Status, Verdict
-
-# Row ids are 64-bit; anything larger cannot exist and must not reach the database driver.
-ID_MAX = 2**63 - 1
-
-
-class IdField(forms.IntegerField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", ID_MAX)
-        super().__init__(**kwargs)
+from annotations.params import IdField, QueryTextField
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -29,14 +20,17 @@ class IdFilter(filters.NumberFilter):
 
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
-    """ISO 8601, refusing instants near year 1 or 9999 that overflow when moved to UTC."""
+    """ISO 8601, refusing instants near year 1 or 9999 that overflow when moved to UTC.
+
+    The instant is handed on in UTC: PostgreSQL refuses offsets beyond ±15:59, which
+    Python (and ISO 8601) allow, e.g. `+16:00`."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(dt.UTC)
                 (value - dt.timedelta(days=2)) + dt.timedelta(days=4)
+                value = value.astimezone(dt.UTC)
             except OverflowError:
                 raise forms.ValidationError("Date out of range.", code="invalid") from None
         return value
@@ -44,6 +38,10 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
 
 class BoundedIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
+
+
+class TextFilter(filters.CharFilter):
+    field_class = QueryTextField
 
 
 class StrictFilterSet(filters.FilterSet):
@@ -64,7 +62,7 @@ class AnnotationFilter(StrictFilterSet):
     article = IdFilter(field_name="article_id", help_text="Article id.")
     verdict = filters.ChoiceFilter(choices=Verdict.choices)
     status = filters.ChoiceFilter(choices=Status.choices)
-    author = filters.CharFilter(
+    author = TextFilter(
         field_name="author__username", max_length=150, help_text="The author's username."
     )
     updated_after = BoundedIsoDateTimeFilter(
@@ -82,7 +80,7 @@ class AnnotationFilter(StrictFilterSet):
 
 
 class ArticleFilter(filters.FilterSet):
-    q = filters.CharFilter(
+    q = TextFilter(
         field_name="title", lookup_expr="icontains", max_length=200, help_text="Words in the title."
     )
 

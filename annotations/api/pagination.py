@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
-from .filters import ID_MAX
+from ..params import ID_MAX
 
 
 class IdCursorPagination(CursorPagination):

@@ -8,7 +8,7 @@ from annotations import selectors, services
 from annotations.exports import mapping
 from annotations.models import URL_MAX, Annotation, Article, ReviewEvent, Status, Verdict
 
-from .filters import ID_MAX
+from ..params import ID_MAX
 
 # Offsets are stored in a 32-bit integer column; larger numbers are refused up front.
 OFFSET_MAX = 2**31 - 1

@@ -17,9 +17,10 @@ from annotations import policy, selectors, services
 from annotations.models import Annotation
 from annotations.policy import Act
 
+from ..params import ID_MAX
 from . import schema_docs as docs
 from .conditional import PreconditionFailed, etag, if_match_version, none_match
-from .filters import ID_MAX, AnnotationFilter, ArticleFilter
+from .filters import AnnotationFilter, ArticleFilter
 from .pagination import IdCursorPagination
 from .permissions import CanAnnotate, IsEditor
 from .serializers import (

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import orjson
 
 from . import mapping
+
+logger = logging.getLogger(__name__)
 
 Chunks = Iterable[list[tuple[dict, list[dict]]]]
 
@@ -133,5 +136,16 @@ def export_stream(
 ) -> Iterator[bytes]:
     """The body of one export; the view and the management command both use it."""
     if fmt.name == "jsonld":
-        return fmt.body(chunks, ctx, collection_id=collection_id)
-    return fmt.body(chunks, ctx)
+        return _aborting(fmt.body(chunks, ctx, collection_id=collection_id), fmt)
+    return _aborting(fmt.body(chunks, ctx), fmt)
+
+
+def _aborting(body: Iterator[bytes], fmt: ExportFormat) -> Iterator[bytes]:
+    """Let a failure after the first byte propagate, logged: the server then drops the
+    connection without the final chunk, so the client sees an incomplete transfer. Ending
+    the body quietly would hand over a truncated file that looks complete."""
+    try:
+        yield from body
+    except Exception:
+        logger.exception("export %s failed after the response started; aborting", fmt.name)
+        raise

@@ -8,11 +8,12 @@ from django.shortcuts import render
 
 from .. import selectors
 from ..models import Status, Verdict
+from ..params import ArticleSearchForm
 
 
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:200]
+    q = ArticleSearchForm(request.GET).query()
     articles = selectors.article_list(q=q)
     template = "articles/article_list.html"
     context = {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status}

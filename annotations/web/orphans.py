@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import policy, selectors, services
 from ..lib import render as renderlib
 from ..models import Annotation, Article, ArticleRevision
+from ..params import OrphanFilterForm
 from ..policy import Act
 from .forms import DeleteAnnotationForm, ReattachForm
 from .workbench import workbench_context
@@ -26,9 +27,9 @@ COPIED = "orphans/duplicate_copied.html"
 
 def _orphans_context(request: HttpRequest) -> dict:
     article = None
-    raw = request.GET.get("article", "")
-    if raw.isdigit():
-        article = get_object_or_404(Article.objects.defer("text"), pk=int(raw))
+    article_id = OrphanFilterForm(request.GET).valid_values()["article"]
+    if article_id is not None:
+        article = get_object_or_404(Article.objects.defer("text"), pk=article_id)
     orphans = list(selectors.orphan_list(article=article))
     for orphan in orphans:
         orphan.can_reattach = policy.allows(request.user, Act.REATTACH, orphan)

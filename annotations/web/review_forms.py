@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from ..models import Verdict
+from ..params import IdField, QueryForm
 from ..services.inputs import NOTE_MAX
 
 DECISION_CHOICES = [
@@ -44,17 +45,12 @@ class ReopenForm(forms.Form):
     comment = forms.CharField(required=False, max_length=NOTE_MAX)
 
 
-class QueueFilterForm(forms.Form):
-    article = forms.IntegerField(required=False, min_value=1)
+class QueueFilterForm(QueryForm):
+    article = IdField(required=False)
     verdict = forms.ChoiceField(required=False, choices=[("", "Any verdict"), *Verdict.choices])
-    reviewer = forms.IntegerField(required=False, min_value=1)
+    reviewer = IdField(required=False)
 
     def filters(self) -> dict:
         """The valid filters only; a bad value is ignored rather than failing the page."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "article": data.get("article"),
-            "verdict": data.get("verdict") or "",
-            "reviewer": data.get("reviewer"),
-        }
+        values = self.valid_values()
+        return values | {"verdict": values["verdict"] or ""}
