@@ -48,6 +48,7 @@ serve: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/python .ci/audit.py
 
+test: export DEBUG ?= 1
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
