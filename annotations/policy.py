@@ -252,10 +252,23 @@ def check_review(user) -> None:
 # Reading ------------------------------------------------------------------------------
 
 STATUS_ALL = "all"
+STATUS_HIDDEN = "Only reviewers and editors see annotations that are not approved."
 
 
-def may_export_status(user, status: str) -> bool:
-    """Approved verdicts are for everyone signed in; `all` is for editors."""
+def visible_statuses(user) -> frozenset[str]:
+    """The one rule of who reads which status (API lists, exports): reviewers and editors
+    work with every status (the desk shows them all); any other signed-in account, such as
+    a consumer's token, reads approved verdicts only; anonymous users read nothing here."""
+    if can_annotate(user):
+        return frozenset(Status.values)
+    if getattr(user, "is_authenticated", False) and getattr(user, "is_active", True):
+        return frozenset({APPROVED})
+    return frozenset()
+
+
+def may_see_status(user, status: str) -> bool:
+    """Whether `user` may ask for annotations in `status` (`all`: in every status)."""
+    visible = visible_statuses(user)
     if status == STATUS_ALL:
-        return is_editor(user)
-    return getattr(user, "is_authenticated", False)
+        return visible == frozenset(Status.values)
+    return status in visible

@@ -3,6 +3,7 @@ services, and what happens is checked against the tables below, written out by h
 DESIGN.md so that they are not the policy module read back to itself."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from annotations import policy, services
@@ -155,7 +156,16 @@ def test_nobody_without_a_role_may_do_anything(people):
     assert not any(policy.allows(stranger, act, annotation) for act in PEOPLE_ACTS)
 
 
-def test_export_statuses(people):
-    assert policy.may_export_status(people["reviewer"], Status.APPROVED)
-    assert not policy.may_export_status(people["reviewer"], policy.STATUS_ALL)
-    assert policy.may_export_status(people["editor"], policy.STATUS_ALL)
+def test_who_sees_which_status_is_one_rule(people):
+    consumer = make_user("cms", groups=())
+    every = set(Status.values)
+    for role in ("author", "reviewer", "editor", "author_editor"):
+        assert policy.visible_statuses(people[role]) == every
+        assert all(policy.may_see_status(people[role], s) for s in [*every, policy.STATUS_ALL])
+    assert policy.visible_statuses(consumer) == {Status.APPROVED}
+    assert policy.may_see_status(consumer, Status.APPROVED)
+    for hidden in (Status.PENDING, Status.REJECTED, Status.CHANGES_REQUESTED, policy.STATUS_ALL):
+        assert not policy.may_see_status(consumer, hidden)
+    assert policy.visible_statuses(AnonymousUser()) == set()
+    consumer.is_active = False
+    assert policy.visible_statuses(consumer) == set()

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy, selectors, services
-from annotations.models import Annotation
+from annotations.models import Annotation, Status
 from annotations.policy import Act
 
 from ..params import ID_MAX
@@ -112,7 +112,10 @@ class AnnotationListCreate(generics.ListAPIView):
     pagination_class = IdCursorPagination
 
     def get_queryset(self):
-        return selectors.annotations_for_api()
+        user = getattr(self.request, "user", None)
+        return selectors.with_visible_status(
+            selectors.annotations_for_api(), statuses=policy.visible_statuses(user)
+        )
 
     def get_serializer_class(self):
         # What OPTIONS describes for POST: the input, not the output.
@@ -128,10 +131,17 @@ class AnnotationListCreate(generics.ListAPIView):
     @extend_schema(
         tags=["annotations"],
         summary="List annotations",
-        description="Live annotations in id order, filtered by the query parameters.",
-        responses={200: AnnotationSerializer, **docs.LIST_ERRORS},
+        description=(
+            "Live annotations in id order, filtered by the query parameters. Accounts "
+            "without a role (API consumers) see approved annotations only (403 for "
+            "another `status`); reviewers and editors see every status."
+        ),
+        responses={200: AnnotationSerializer, **docs.LIST_ERRORS, 403: docs.FORBIDDEN},
     )
     def get(self, request, *args, **kwargs):
+        wanted = request.query_params.get("status", "")
+        if wanted in Status.values and not policy.may_see_status(request.user, wanted):
+            return Response({"detail": policy.STATUS_HIDDEN}, status=status.HTTP_403_FORBIDDEN)
         return super().get(request, *args, **kwargs)
 
     @extend_schema(

@@ -53,8 +53,11 @@ def parse_flag(value: str | None, *, name: str) -> bool:
     raise ExportError({name: ["Use 1 or 0 (true or false)."]})
 
 
-def export_queryset(params: Mapping[str, str]) -> QuerySet[Annotation]:
-    """Filter live annotations by the list's query parameters; status defaults to approved."""
+def export_queryset(
+    params: Mapping[str, str], *, statuses: frozenset[str] | None = None
+) -> QuerySet[Annotation]:
+    """Filter live annotations by the list's query parameters; status defaults to approved.
+    `statuses` (policy.visible_statuses) limits what `all` lifts to; None: every status."""
     data = {key: params[key] for key in params}
     data.setdefault("status", Status.APPROVED)
     errors: dict = {}
@@ -70,7 +73,9 @@ def export_queryset(params: Mapping[str, str]) -> QuerySet[Annotation]:
         errors |= {name: list(messages) for name, messages in filterset.errors.items()}
     if errors:
         raise ExportError(errors)
-    return filterset.qs
+    if statuses is None:
+        return filterset.qs
+    return selectors.with_visible_status(filterset.qs, statuses=statuses)
 
 
 def export_context(base_url: str) -> mapping.ExportContext:

@@ -37,7 +37,7 @@ class JSONErrorsOnly(BaseContentNegotiation):
 
 
 class ExportView(APIView):
-    """GET one export, streamed. Any signed-in user; `status=all` for editors."""
+    """GET one export, streamed. Any signed-in user; statuses as policy.visible_statuses."""
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONErrorsOnly
@@ -46,12 +46,14 @@ class ExportView(APIView):
     def get(self, request):
         fmt = FORMATS[self.format_name]
         wanted = request.query_params.get("status", Status.APPROVED)
-        if not policy.may_export_status(request.user, wanted):
-            return Response(
-                {"detail": "Only editors can export annotations of every status."}, status=403
-            )
+        if wanted in (*Status.values, policy.STATUS_ALL) and not policy.may_see_status(
+            request.user, wanted
+        ):
+            return Response({"detail": policy.STATUS_HIDDEN}, status=403)
         try:
-            qs = export_queryset(request.query_params)
+            qs = export_queryset(
+                request.query_params, statuses=policy.visible_statuses(request.user)
+            )
         except ExportError as error:
             return Response(error.detail, status=400)
         ctx = export_context(request.build_absolute_uri("/"))
@@ -72,7 +74,7 @@ _PARAMETERS = [
         "status",
         str,
         enum=[*Status.values, policy.STATUS_ALL],
-        description="default approved; `all` for editors only",
+        description="default approved; other statuses and `all` for reviewers and editors",
     ),
     OpenApiParameter("author", str, description="username"),
     OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="ISO 8601"),

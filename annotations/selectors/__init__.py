@@ -9,6 +9,7 @@ from .annotations import (
     author_changes_requested,
     author_status_counts,
     orphan_list,
+    with_visible_status,
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
@@ -49,4 +50,5 @@ __all__ = [
     "orphan_list",
     "review_queue",
     "review_queue_choices",
+    "with_visible_status",
 ]

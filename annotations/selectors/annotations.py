@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from ..models import Annotation, Article, EvidenceLink, ReviewEvent, Status
+from .exports import filter_status
 
 
 def article_workbench_annotations(*, article: Article) -> list[Annotation]:
@@ -32,6 +33,20 @@ def article_workbench_annotations(*, article: Article) -> list[Annotation]:
 def annotations_for_api() -> QuerySet[Annotation]:
     """Live annotations with author and evidence, in id order (stable for cursor paging)."""
     return Annotation.objects.select_related("author").prefetch_related("evidence").order_by("id")
+
+
+def with_visible_status(
+    qs: QuerySet[Annotation], *, statuses: frozenset[str]
+) -> QuerySet[Annotation]:
+    """Only annotations in `statuses` (from policy.visible_statuses)."""
+    if statuses >= frozenset(Status.values):
+        return qs
+    if not statuses:
+        return qs.none()
+    if len(statuses) == 1:
+        (status,) = statuses
+        return filter_status(qs, status)
+    return qs.filter(status__in=sorted(statuses))
 
 
 def annotation_history(*, annotation_id: int) -> QuerySet[ReviewEvent]:

@@ -9,8 +9,9 @@ from tests.factories import make_article, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
-# Token lookup (joined with its user), the page of rows, and their evidence links.
-ANNOTATION_LIST_QUERIES = 3
+# Token lookup (joined with its user), the user's roles (which statuses they may see,
+# policy.visible_statuses), the page of rows, and their evidence links.
+ANNOTATION_LIST_QUERIES = 4
 # Token lookup, and the articles with their counts in one aggregate query.
 ARTICLE_LIST_QUERIES = 2
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations import selectors, services
+from annotations import policy, selectors, services
 from annotations.management.commands import export_annotations
 from annotations.models import Annotation
 from tests.export_data import FILES, URL, approve, get, ids, jsonl, make_dataset
-from tests.factories import make_annotation, make_article
+from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,30 @@ pytestmark = pytest.mark.django_db
 # Filters, permissions, errors ---------------------------------------------------------------
 
 
-def test_default_is_approved_only_and_status_all_is_for_editors(client, reviewer, editor):
+def test_default_is_approved_only_and_other_statuses_are_for_the_newsroom(client, reviewer, editor):
     article = make_article()
     approved = approve(make_annotation(article, reviewer, "waste"), editor)
     pending = make_annotation(article, reviewer, "42 million euros")
-    client.force_login(reviewer)
-    assert ids(get(client, "annotations.jsonl")[1]) == [approved.pk]
-    assert ids(get(client, "annotations.jsonl", status="pending")[1]) == [pending.pk]
-    response, body = get(client, "annotations.jsonl", status="all")
+    for person in (reviewer, editor):
+        client.force_login(person)
+        assert ids(get(client, "annotations.jsonl")[1]) == [approved.pk]
+        assert ids(get(client, "annotations.jsonl", status="pending")[1]) == [pending.pk]
+        assert ids(get(client, "annotations.jsonl", status="all")[1]) == [approved.pk, pending.pk]
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "changes_requested", "all"])
+@pytest.mark.parametrize(
+    "name", ["annotations.jsonl", "annotations.jsonld", "claimreview.json", "annotations.csv"]
+)
+def test_an_account_without_a_role_exports_approved_only(client, reviewer, editor, status, name):
+    article = make_article()
+    approve(make_annotation(article, reviewer, "waste", verdict="verified"), editor)
+    make_annotation(article, reviewer, "42 million euros", verdict="verified")
+    client.force_login(make_user("cms", groups=()))
+    assert get(client, name)[0].status_code == 200
+    response, body = get(client, name, status=status)
     assert response.status_code == 403
-    assert json.loads(body) == {"detail": "Only editors can export annotations of every status."}
-    client.force_login(editor)
-    assert ids(get(client, "annotations.jsonl", status="all")[1]) == [approved.pk, pending.pk]
+    assert json.loads(body) == {"detail": policy.STATUS_HIDDEN}
 
 
 def test_list_filters_apply(client, reviewer, other_reviewer, editor):
@@ -119,8 +131,9 @@ def test_an_accept_header_for_the_export_type_is_not_a_406(client, reviewer, dat
 
 # Queries: a fixed number per request plus one evidence query per chunk -----------------------
 
-# Session and user for the login, the annotation rows, and the evidence of the one chunk.
-QUERIES = 4
+# Session and user for the login, the user's roles (policy.visible_statuses), the annotation
+# rows, and the evidence of the one chunk.
+QUERIES = 5
 
 
 @pytest.mark.parametrize("name", FILES)
