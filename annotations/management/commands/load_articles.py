@@ -10,17 +10,29 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations.lib.text import ArticleFileError
 from annotations.services import ImportResult, article_import
 
+SYMLINK_REFUSED = "symbolic link, not followed (use --follow-symlinks)"
 
-def expand(paths: list[str]) -> list[tuple[Path, str | None]]:
-    """Each file to load, or the path with the reason it cannot be read."""
+
+def expand(paths: list[str], *, follow_symlinks: bool = False) -> list[tuple[Path, str | None]]:
+    """Each file to load, or the path with the reason it cannot be read. A symbolic link
+    (given, or found in a folder) is refused unless `follow_symlinks`: it may point at any
+    file the operator's account can read."""
     found: list[tuple[Path, str | None]] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        if path.is_symlink() and not follow_symlinks:
+            found.append((path, SYMLINK_REFUSED))
+        elif path.is_dir():
+            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            files = []
+            for entry in entries:
+                if entry.is_symlink() and not follow_symlinks:
+                    files.append((entry, SYMLINK_REFUSED))
+                elif entry.is_file():
+                    files.append((entry, None))
             if not files:
                 found.append((path, "folder holds no files"))
-            found.extend((p, None) for p in files)
+            found.extend(files)
         elif path.is_file():
             found.append((path, None))
         elif path.exists():
@@ -54,9 +66,21 @@ class Command(BaseCommand):
             metavar="ID",
             help="the file is a new text of this article (one file only)",
         )
+        parser.add_argument(
+            "--follow-symlinks",
+            action="store_true",
+            help="load files that symbolic links point to (refused by default)",
+        )
 
-    def handle(self, *args, paths: list[str], article: int | None = None, **options):
-        files = expand(paths)
+    def handle(
+        self,
+        *args,
+        paths: list[str],
+        article: int | None = None,
+        follow_symlinks: bool = False,
+        **options,
+    ):
+        files = expand(paths, follow_symlinks=follow_symlinks)
         if article is not None and len(files) != 1:
             raise CommandError("--article takes exactly one file")
         created = updated = unchanged = duplicates = failed = 0
