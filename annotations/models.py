@@ -53,6 +53,38 @@ class ArticleRevision(models.Model):
         return f"{self.article_id} r{self.number}"
 
 
+class ArticleShingles(models.Model):
+    """An article's entry in the near-duplicate index: how many distinct word shingles its
+    text has (lib/dedupe.py). Its shingles are ArticleShingle rows."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="shingle_index"
+    )
+    size = models.PositiveIntegerField()
+    revision = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"article {self.article_id}: {self.size} shingles"
+
+
+class ArticleShingle(models.Model):
+    """One hashed word shingle of an article: an n-gram table, so a new text finds the
+    articles it overlaps through the hash index instead of re-reading every text."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The shingle's 64-bit hash as a signed integer (the column is signed).
+    hash = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hash"], name="article_shingle_unique")
+        ]
+        indexes = [models.Index(fields=["hash"], name="article_shingle_hash")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id}: {self.hash}"
+
+
 class Verdict(models.TextChoices):
     VERIFIED = "verified", "Verified"
     DISPUTED = "disputed", "Disputed"

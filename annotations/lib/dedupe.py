@@ -39,3 +39,19 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
 
 def is_near_duplicate(a: frozenset[int], b: frozenset[int]) -> bool:
     return containment(a, b) >= NEAR_DUPLICATE_CONTAINMENT
+
+
+def as_signed(value: int) -> int:
+    """A 64-bit hash as the signed integer a BIGINT column holds."""
+    return value - 2**64 if value >= 2**63 else value
+
+
+def earliest_near_duplicate(size: int, overlaps: dict[int, tuple[int, int]]) -> int | None:
+    """The lowest id among `overlaps` ({id: (shared shingles, its size)}) that a text of
+    `size` shingles nearly duplicates, by the same containment rule as is_near_duplicate."""
+    for other_id in sorted(overlaps):
+        shared, other_size = overlaps[other_id]
+        smaller = min(size, other_size)
+        if smaller >= MIN_SHINGLES and shared / smaller >= NEAR_DUPLICATE_CONTAINMENT:
+            return other_id
+    return None

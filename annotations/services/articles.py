@@ -13,6 +13,7 @@ from ..lib import anchoring, dedupe
 from ..lib import text as textlib
 from ..models import Action, Annotation, Article, ArticleRevision
 from ..policy import Act
+from . import shingles
 from .annotations import set_status
 from .events import record_event
 
@@ -75,7 +76,8 @@ def article_import(
             article_id=target.pk, parsed=parsed, source_file=source_file, actor=actor
         )
 
-    duplicate_of = find_near_duplicate(parsed.body)
+    hashes = dedupe.shingles(parsed.body)
+    duplicate_of = find_near_duplicate(parsed.body, hashes=hashes)
     article = Article(
         title=parsed.title,
         source=parsed.source,
@@ -88,16 +90,16 @@ def article_import(
     article.full_clean()
     with transaction.atomic():
         article.save()
+        shingles.shingles_store(article=article, hashes=hashes)
     return ImportResult(article, created=True, near_duplicate_of=duplicate_of)
 
 
-def find_near_duplicate(body: str) -> Article | None:
-    """The earliest stored article whose text mostly contains this one, or is contained."""
-    mine = dedupe.shingles(body)
-    for other_id, other_text in Article.objects.order_by("id").values_list("id", "text"):
-        if dedupe.is_near_duplicate(mine, dedupe.shingles(other_text)):
-            return Article.objects.get(pk=other_id)
-    return None
+def find_near_duplicate(body: str, *, hashes: frozenset[int] | None = None) -> Article | None:
+    """The earliest stored article whose text mostly contains this one, or is contained:
+    looked up in the shingle index (services/shingles.py), not by re-reading every text."""
+    shingles.index_missing()
+    found = shingles.near_duplicate_id(dedupe.shingles(body) if hashes is None else hashes)
+    return None if found is None else Article.objects.get(pk=found)
 
 
 IMPORTER_USERNAME = "importer"
@@ -154,6 +156,7 @@ def article_replace_text(
                 "not replacing it"
             ) from None
         summary = _reanchor_annotations(article, old_text, old_revision, actor)
+        shingles.shingles_store(article=article)
     return ImportResult(
         article,
         created=False,
