@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 
 from ..lib import dedupe
@@ -27,18 +27,26 @@ def shingles_store(*, article: Article, hashes: frozenset[int] | None = None) ->
     import indexing the same article."""
     if hashes is None:
         hashes = dedupe.shingles(article.text)
-    with transaction.atomic():
-        ArticleShingle.objects.filter(article_id=article.pk).delete()
-        ArticleShingles.objects.filter(article_id=article.pk).delete()
-        ArticleShingle.objects.bulk_create(
-            (ArticleShingle(article_id=article.pk, hash=h) for h in _signed(hashes)),
-            batch_size=INSERT_BATCH,
-            ignore_conflicts=True,
-        )
-        ArticleShingles.objects.bulk_create(
-            [ArticleShingles(article_id=article.pk, size=len(hashes), revision=article.revision)],
-            ignore_conflicts=True,
-        )
+    table = ArticleShingle._meta.db_table
+    # Plain executemany: a 10 MB text has 1.7 million shingles, and model instances for
+    # each would cost more than hashing them.
+    sql = f"INSERT INTO {table} (article_id, hash) VALUES (%s, %s)"
+    signed = _signed(hashes)
+    try:
+        with transaction.atomic():
+            ArticleShingle.objects.filter(article_id=article.pk).delete()
+            ArticleShingles.objects.filter(article_id=article.pk).delete()
+            with connection.cursor() as cursor:
+                for start in range(0, len(signed), INSERT_BATCH):
+                    batch = signed[start : start + INSERT_BATCH]
+                    cursor.executemany(sql, [(article.pk, h) for h in batch])
+            ArticleShingles.objects.create(
+                article_id=article.pk, size=len(hashes), revision=article.revision
+            )
+    except IntegrityError:
+        # Another import indexed this very article a moment ago: its rows stand.
+        if not ArticleShingles.objects.filter(article_id=article.pk).exists():
+            raise
 
 
 def index_missing() -> int:
