@@ -29,6 +29,15 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Login throttle counters live in the cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is slow by design (about 0.2 s a hash here) and tests hash many throwaway
     # passwords; tests/test_security.py checks the production hashers on their own.
