@@ -5,4 +5,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from workbench.bodylimit import ChunkedBodyLimit  # noqa: E402  (needs the settings)
+
+application = ChunkedBodyLimit(django_application)
