@@ -3,6 +3,8 @@
 Every generated request (valid and invalid) must get an answer that is not a 5xx and that
 matches the schema: a documented status code, content type, headers and body."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -28,7 +30,29 @@ from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
+
+def complete_body(ctx, response, case):
+    """A 200 body must be whole: a streamed export cut short must not pass for a file."""
+    if response.status_code != 200:
+        return None
+    kind = response.headers.get("content-type", [""])
+    kind = kind[0] if isinstance(kind, list) else kind
+    text = response.content.decode("utf-8")
+    if kind.startswith("application/x-ndjson"):
+        assert text == "" or text.endswith("\n"), "JSONL body does not end with a newline"
+        for line in text.splitlines():
+            json.loads(line)
+    elif kind.startswith("text/csv"):
+        assert text.endswith("\n"), "CSV body does not end with a newline"
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows and all(len(row) == len(rows[0]) for row in rows), "ragged CSV"
+    elif "json" in kind:
+        json.loads(text)
+    return None
+
+
 CHECKS = [
+    complete_body,
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
@@ -112,6 +136,36 @@ def test_api_as_a_reviewer(case, reviewer_headers, wsgi_app):
 @SETTINGS
 def test_api_as_an_editor(case, editor_headers, wsgi_app):
     case.call_and_validate(app=wsgi_app, headers=editor_headers, checks=CHECKS)
+
+
+# Stateful: sequences of calls that feed ids from one response into the next (links
+# schemathesis infers from the schema), bounded so the run fits CI.
+STATEFUL_SETTINGS = settings(
+    max_examples=10,
+    stateful_step_count=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def run_stateful(headers: dict, app) -> None:
+    class Workflow(fuzz_schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"app": app, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(settings=STATEFUL_SETTINGS)
+
+
+def test_stateful_as_a_reviewer(reviewer_headers, wsgi_app):
+    run_stateful(reviewer_headers, wsgi_app)
+
+
+def test_stateful_as_an_editor(editor_headers, wsgi_app):
+    run_stateful(editor_headers, wsgi_app)
 
 
 def test_the_fuzzed_schema_is_the_served_one(served_schema):
