@@ -118,6 +118,11 @@ def next_status(status: str, act: str) -> str | None:
     return TRANSITIONS.get((status, act))
 
 
+def statuses_allowing(act: str) -> tuple[str, ...]:
+    """The statuses from which `act` is possible: what a query for candidates filters on."""
+    return tuple(status for status in Status.values if (status, act) in TRANSITIONS)
+
+
 # Who may do what -----------------------------------------------------------------------
 
 
