@@ -45,6 +45,8 @@ def get_live_annotation(annotation_id: int) -> Annotation:
 
 def annotation_response(annotation_id: int, *, status_code: int = 200, request=None) -> Response:
     annotation = get_live_annotation(annotation_id)
+    if request is not None and not policy.may_see_status(request.user, annotation.status):
+        raise NotFound()  # as if it did not exist: its status is not this reader's to see
     headers = {"ETag": etag(annotation)}
     if request is not None and none_match(request, annotation):
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
@@ -298,7 +300,10 @@ class AnnotationHistory(generics.ListAPIView):
 
     def get_queryset(self):
         annotation_id = self.kwargs["annotation_id"]
-        if annotation_id > ID_MAX or not Annotation.all_objects.filter(pk=annotation_id).exists():
+        found = None
+        if annotation_id <= ID_MAX:
+            found = Annotation.all_objects.filter(pk=annotation_id).values_list("status").first()
+        if found is None or not policy.may_see_status(self.request.user, found[0]):
             raise NotFound()
         return selectors.annotation_history(annotation_id=annotation_id)
 

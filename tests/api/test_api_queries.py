@@ -100,7 +100,8 @@ def test_history_query_count_is_constant(client, django_assert_num_queries, edit
         services.annotation_update(
             annotation_id=annotation.pk, actor=author, expected_version=n + 1, note=f"v{n}"
         )
-    # Token, the annotation's existence, and the events joined with their actors.
-    with django_assert_num_queries(3):
+    # Token, the annotation's status, the reader's roles (may they see that status?), and
+    # the events joined with their actors.
+    with django_assert_num_queries(4):
         response = client.get(f"/api/v1/annotations/{annotation.pk}/history/")
     assert len(response.json()["results"]) == edits + 1

@@ -38,3 +38,11 @@ def test_reviewers_and_editors_list_every_status(as_reviewer, as_editor, two):
     for client in (as_reviewer, as_editor):
         assert listed(client) == [approved.pk, pending.pk]
         assert listed(client, status="pending") == [pending.pk]
+
+
+def test_a_consumer_cannot_read_a_pending_annotation_by_id(db, two):
+    approved, pending = two
+    consumer = client_for(make_user("cms", groups=()))
+    for suffix in ("", "history/"):
+        assert consumer.get(f"/api/v1/annotations/{approved.pk}/{suffix}").status_code == 200
+        assert consumer.get(f"/api/v1/annotations/{pending.pk}/{suffix}").status_code == 404
