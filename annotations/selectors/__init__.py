@@ -11,6 +11,17 @@ from .annotations import (
     orphan_list,
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
+from .desk import (
+    CARD_PAGE,
+    CardFilter,
+    desk_authors,
+    desk_card,
+    desk_cards,
+    desk_counts,
+    desk_orphans,
+    desk_spans,
+    with_links,
+)
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
 from .exports import (
     ARTICLE_FIELDS,
@@ -25,6 +36,14 @@ from .exports import (
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
 
 __all__ = [
+    "CARD_PAGE",
+    "CardFilter",
+    "desk_authors",
+    "desk_card",
+    "desk_cards",
+    "desk_counts",
+    "desk_orphans",
+    "desk_spans",
     "ARTICLE_FIELDS",
     "EXPORT_CHUNK_SIZE",
     "QUEUE_PAGE",
@@ -49,4 +68,5 @@ __all__ = [
     "orphan_list",
     "review_queue",
     "review_queue_choices",
+    "with_links",
 ]
