@@ -101,8 +101,12 @@
       const id = tally.dataset.focus;
       delete tally.dataset.focus;
       const card = document.getElementById("card-" + id);
-      if (card) focusCard(card);
-      else D.markCurrent(id);
+      // A keyboard caret user stays in the text; the card is only marked.
+      if (card && !(D.caretActive && D.caretActive())) focusCard(card);
+      else {
+        if (card) card.classList.add("is-current");
+        D.markCurrent(id);
+      }
     }
   });
 

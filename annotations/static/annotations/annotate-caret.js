@@ -159,6 +159,7 @@
     anchor = focus;
     root.focus({ preventScroll: true });
   });
+  D.caretActive = () => used && document.activeElement === root;
   // A save redraws chunks, not the text; its characters stay the same.
   D.caretOffsets = () => ({ anchor: anchor, focus: focus });
 })();

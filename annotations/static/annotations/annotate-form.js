@@ -184,12 +184,13 @@
   });
   document.addEventListener("desk:form-closed", showDraftBar);
 
-  // The server confirmed: only now is the draft done with.
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    const elt = event.detail.elt;
+  // The server confirmed: only now is the draft done with. (beforeSwap, while the form is
+  // still in the page: events on a swapped-out element reach no listener.)
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const config = event.detail.requestConfig || {};
+    const elt = config.elt;
     const xhr = event.detail.xhr;
-    if (!elt || !elt.closest || !elt.closest("#annotation-form") || elt.tagName !== "FORM") return;
-    if (event.detail.requestConfig && event.detail.requestConfig.verb !== "post") return;
+    if (!elt || elt.tagName !== "FORM" || !elt.closest("#annotation-form") || config.verb !== "post") return;
     if (xhr && xhr.status >= 200 && xhr.status < 300) writeDraft(null);
   });
 

@@ -149,9 +149,9 @@
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     if (owned(event.detail.elt)) clearProblem(event.detail.elt);
   });
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    const elt = event.detail.elt;
-    if (owned(elt) && event.detail.successful) delete elt.dataset.tokenRetried;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const elt = (event.detail.requestConfig || {}).elt;
+    if (owned(elt) && event.detail.xhr.status < 400) delete elt.dataset.tokenRetried;
   });
   document.body.addEventListener("htmx:sendError", (event) => {
     if (owned(event.detail.elt)) showProblem(event.detail.elt, "Could not reach the server: check the connection, then Retry. Your draft is kept.");
