@@ -236,7 +236,7 @@ def test_form_stays_in_view_for_a_passage_at_the_bottom(page, live_server, login
     )
     form_top = form.bounding_box()["y"]
     if size[0] < 900:  # a bottom sheet: the passage is scrolled into the space above it
-        assert 0 <= quote_box["y"] and quote_box["y"] + quote_box["h"] <= form_top
+        assert quote_box["y"] >= 0 and quote_box["y"] + quote_box["h"] <= form_top
     page.keyboard.press("Control+Enter")
     expect(form).to_be_hidden()
     assert Annotation.objects.get().quote == "Paragraph 8."
@@ -247,7 +247,9 @@ def test_cards_load_as_you_scroll_and_filter(page, live_server, login, reviewer,
     article = make_article(long_text(80), title="Many")
     for i in range(45):
         author = reviewer if i % 3 else other_reviewer
-        make_annotation(article, author, f"Paragraph {i}.", verdict="opinion" if i % 2 else "verified")
+        make_annotation(
+            article, author, f"Paragraph {i}.", verdict="opinion" if i % 2 else "verified"
+        )
     login(reviewer)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
     cards = page.locator("#card-list > .card")
