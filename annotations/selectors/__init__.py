@@ -20,6 +20,7 @@ from .desk import (
     desk_counts,
     desk_orphans,
     desk_spans,
+    with_editor_fixes,
     with_links,
 )
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
@@ -68,5 +69,6 @@ __all__ = [
     "orphan_list",
     "review_queue",
     "review_queue_choices",
+    "with_editor_fixes",
     "with_links",
 ]

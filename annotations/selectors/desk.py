@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from ..models import Annotation, Article, EvidenceLink
+from ..models import Action, Annotation, Article, EvidenceLink, ReviewEvent, Status
 
 CARD_PAGE = 30
 SPAN_FIELDS = ("id", "start", "end", "verdict", "status")
@@ -107,3 +107,37 @@ def desk_counts(*, article: Article) -> list[dict]:
         .annotate(n=Count("id"))
     )
     return list(rows)
+
+
+FIX_FIELDS = ("verdict", "note", "evidence")
+
+
+def with_editor_fixes(annotations: list[Annotation]) -> list[Annotation]:
+    """Mark approved cards whose approval changed the reviewer's work (`editor_fix`: who,
+    and before/after of verdict, note, evidence), from one query of their approvals."""
+    approved = {a.pk: a for a in annotations if a.status == Status.APPROVED}
+    for a in annotations:
+        a.editor_fix = None
+    if not approved:
+        return annotations
+    events = (
+        ReviewEvent.objects.filter(annotation_id__in=list(approved), action=Action.APPROVED)
+        .select_related("actor")
+        .order_by("annotation_id", "-id")
+    )
+    seen: set[int] = set()
+    for event in events:
+        if event.annotation_id in seen:
+            continue  # only the approval that stands counts
+        seen.add(event.annotation_id)
+        fields = [
+            {"name": name, **event.changes[name]}
+            for name in FIX_FIELDS
+            if isinstance(event.changes.get(name), dict)
+        ]
+        if fields:
+            approved[event.annotation_id].editor_fix = {
+                "by": event.actor.get_username(),
+                "fields": fields,
+            }
+    return annotations

@@ -99,6 +99,9 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
                 "action": reverse("annotation-edit", args=[annotation.pk]),
                 "form_open": True,
                 "problem": problem,
+                # The page's JavaScript needs a blank form for the next new annotation.
+                "blank_form": NewAnnotationForm(),
+                "new_action": context["action"],
             }
     return render(request, DETAIL, context)
 

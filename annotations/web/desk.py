@@ -46,7 +46,8 @@ def tally(rows: list[tuple[str, str, int]]) -> dict:
 
 
 def mark_acts(user, annotations: list[Annotation]) -> list[Annotation]:
-    """What the user may do with each card, asked of the rule book."""
+    """What the user may do with each card, asked of the rule book; an editor's fix."""
+    selectors.with_editor_fixes(annotations)
     for a in annotations:
         a.can_edit = policy.allows(user, Act.EDIT, a)
         a.can_delete = policy.allows(user, Act.WITHDRAW, a)
@@ -75,9 +76,7 @@ def parse_key(value: str) -> tuple[int, int, int] | None:
     return start, end, pk
 
 
-def cards_context(
-    request: HttpRequest, article: Article, *, with_links_later: bool = False
-) -> dict:
+def cards_context(request: HttpRequest, article: Article, *, enrich: bool = True) -> dict:
     """One page of cards for the list: after a cursor, or from one annotation on."""
     filters = card_filter(request.GET)
     after = parse_key(request.GET.get("after", ""))
@@ -88,8 +87,8 @@ def cards_context(
         if a is not None:
             filters, after = selectors.CardFilter(), (a.start, a.end, a.pk - 1)
     cards, more = selectors.desk_cards(article=article, filters=filters, after=after)
-    if not with_links_later:
-        selectors.with_links(cards)
+    if enrich:
+        mark_acts(request.user, selectors.with_links(cards))
     query = {k: v for k, v in vars(filters).items() if v}
     next_query = ""
     if more and cards:
@@ -97,7 +96,7 @@ def cards_context(
         next_query = urlencode(query | {"after": f"{last.start}.{last.end}.{last.pk}"})
     return {
         "article": article,
-        "cards": mark_acts(request.user, cards),
+        "cards": cards,
         "more_query": next_query,
         "filters": filters,
         "filter_query": urlencode(query),
@@ -108,10 +107,12 @@ def cards_context(
 def desk_context(request: HttpRequest, article: Article) -> dict:
     """The whole desk: text chunks, the first page of cards, orphans, counts, filters."""
     spans = selectors.desk_spans(article=article)
-    orphans = mark_acts(request.user, selectors.desk_orphans(article=article))
+    orphans = selectors.desk_orphans(article=article)
     rows = [(s["verdict"], s["status"], 1) for s in spans]
     rows += [(a.verdict, a.status, 1) for a in orphans]
-    context = cards_context(request, article)
+    context = cards_context(request, article, enrich=False)
+    # One query each for both lists: evidence, then the approvals that fixed something.
+    mark_acts(request.user, selectors.with_links(context["cards"] + orphans))
     return (
         context
         | tally(rows)

@@ -104,6 +104,9 @@
   function rememberBlankForm() {
     const box = formBox();
     if (box && box.dataset.mode === "new") blankForm = box.cloneNode(true);
+    // Opened on an edit ("Edit and resubmit"): the page sends the blank form alongside.
+    const spare = document.getElementById("blank-annotation-form");
+    if (!blankForm && spare) blankForm = spare.content.firstElementChild.cloneNode(true);
   }
 
   function restoreBlankForm() {
@@ -239,6 +242,10 @@
   });
 
   rememberBlankForm();
+  // Opened straight on an edit form: it is in view, its note field ready.
+  if (formBox() && !formBox().hidden && formBox().dataset.mode === "edit") {
+    window.requestAnimationFrame(() => focusOpenEdit(formBox()));
+  }
   // A fresh CSRF token (after logging in again) goes into the kept blank form too.
   document.addEventListener("desk:csrf", (event) => {
     if (!blankForm) return;
@@ -251,11 +258,6 @@
     if (box.hidden) {
       markPending(null);
       rememberBlankForm();
-  // A fresh CSRF token (after logging in again) goes into the kept blank form too.
-  document.addEventListener("desk:csrf", (event) => {
-    if (!blankForm) return;
-    blankForm.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach((i) => (i.value = event.detail.token));
-  });
       pending = null;
       document.dispatchEvent(new CustomEvent("desk:form-closed"));
       return;
@@ -272,6 +274,13 @@
     if (first) first.focus({ preventScroll: true });
     document.dispatchEvent(new CustomEvent("desk:form-opened", { detail: { box: box } }));
   });
+
+  function focusOpenEdit(box) {
+    const mark = markCurrent(box.dataset.annotation)[0];
+    if (mark) mark.scrollIntoView({ block: "center" });
+    const note = box.querySelector("textarea");
+    if (note) note.focus({ preventScroll: true });
+  }
 
   window.WorkbenchDesk = Object.assign(window.WorkbenchDesk || {}, {
     $: $,
