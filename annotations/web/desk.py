@@ -15,6 +15,7 @@ from .. import policy, selectors
 from ..lib import render as renderlib
 from ..models import Annotation, Article, Status, Verdict
 from ..policy import Act
+from .export_menu import export_menu
 from .forms import NewAnnotationForm
 from .session import desk_login_required
 
@@ -101,6 +102,7 @@ def cards_context(request: HttpRequest, article: Article, *, enrich: bool = True
         "filters": filters,
         "filter_query": urlencode(query),
         "from_start": after is not None,
+        "export": export_menu(request.user, article=article, filters=filters),
     }
 
 
@@ -181,5 +183,7 @@ def article_cards(request: HttpRequest, article_id: int) -> HttpResponse:
         url = reverse("article-detail", args=[article.pk])
         return redirect(f"{url}?{request.GET.urlencode()}#cards")
     context = cards_context(request, article)
-    part = "card-page" if "after" in request.GET else "card-list"
-    return render(request, f"{DETAIL}#{part}", context)
+    if "after" in request.GET:
+        return render(request, f"{DETAIL}#card-page", context)
+    # A new filter: the list, and the Export menu with the same filter (out of band).
+    return render(request, "annotate/card_list_changed.html", context)

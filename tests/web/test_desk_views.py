@@ -121,9 +121,9 @@ def test_cards_without_javascript_go_to_the_page(rita, long_article):
 @pytest.mark.parametrize("n", [0, 40, 400])
 def test_card_page_query_count_is_fixed(rita, reviewer, long_article, django_assert_num_queries, n):
     bulk(long_article, reviewer, n, every=70, length=30)
-    # session, user, article, cards; with cards also the groups (what may I do with them)
-    # and their evidence. Pending cards need no look at approvals.
-    with django_assert_num_queries(4 if n == 0 else 6):
+    # session, user, groups (the Export menu's rule), article, cards, and with cards their
+    # evidence. Pending cards need no look at approvals.
+    with django_assert_num_queries(5 if n == 0 else 6):
         response = rita.get(cards_url(long_article), headers=HTMX)
     assert len(card_ids(response.content.decode())) == min(n, 30)
 
@@ -275,3 +275,23 @@ def test_edit_param_is_ignored_for_someone_elses_annotation(
     for value in (str(a.pk), "x", "99999999999999"):
         body = client.get(page_url(article, edit=value)).content.decode()
         assert re.search(r'<div id="annotation-form"[^>]* hidden>', body)
+
+
+def test_export_menu_follows_the_filter_and_the_role(rita, client, editor, article):
+    body = rita.get(page_url(article)).content.decode()
+    assert f"/api/v1/export/annotations.csv?article={article.pk}&amp;author=" in body
+    assert "status=approved" in body and "Your own annotations" in body
+    client.force_login(editor)
+    body = client.get(cards_url(article), {"verdict": "disputed"}, headers=HTMX).content.decode()
+    assert '<details class="export-menu" id="export-menu" hx-swap-oob="true">' in body
+    query = f"article={article.pk}&amp;verdict=disputed&amp;status=all"
+    for name in ("annotations.csv", "annotations.jsonl", "annotations.jsonld", "claimreview.json"):
+        assert f"/api/v1/export/{name}?{query}" in body
+    listing = client.get(reverse("article-list")).content.decode()
+    assert "/api/v1/export/annotations.csv?status=all" in listing
+    assert 'href="/api/docs/"' in listing
+
+
+def test_api_docs_link_back_to_the_workbench(rita):
+    body = rita.get(reverse("api-docs")).content.decode()
+    assert '<a href="/">← Back to the workbench</a>' in body
