@@ -267,3 +267,29 @@ def test_cards_load_as_you_scroll_and_filter(page, live_server, login, reviewer,
     last = Annotation.objects.get(quote="Paragraph 44.")
     page.locator(f'#article-text [data-ids="{last.pk}"]').click()
     expect(page.locator(f"#card-{last.pk}")).to_be_focused()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_whose_answer_is_lost_is_stored_once_on_retry(page, live_server, login, reviewer):
+    article = make_article(SENTENCES, title="Claims")
+    login(reviewer)
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    lost = []
+
+    def lose_first_answer(route):
+        if not lost:
+            lost.append(route.fetch().status)  # the server saves; the answer never arrives
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/annotations/new/", lose_first_answer)
+    form = open_form_on(page, "Second claim")
+    form.get_by_label("Note").fill("Sent once, answered once.")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator(".request-problem")).to_contain_text("Could not reach the server")
+    assert lost == [200] and Annotation.objects.count() == 1
+    form.get_by_role("button", name="Retry").click()
+    expect(form).to_be_hidden()
+    expect(page.locator("#card-list .card")).to_have_count(1)
+    assert Annotation.objects.count() == 1

@@ -143,7 +143,7 @@ def test_a_save_answers_with_one_chunk_whatever_the_count(
         "quote": long_article.text[phrase_at : phrase_at + 19],
         "verdict": "verified",
     }
-    with django_assert_num_queries(27):  # the same at 0 and at 400
+    with django_assert_num_queries(30):  # the same at 0 and at 400
         response = rita.post(
             reverse("article-annotation-new", args=[long_article.pk]), data, headers=HTMX
         )
@@ -295,3 +295,27 @@ def test_export_menu_follows_the_filter_and_the_role(rita, client, editor, artic
 def test_api_docs_link_back_to_the_workbench(rita):
     body = rita.get(reverse("api-docs")).content.decode()
     assert '<a href="/">← Back to the workbench</a>' in body
+
+
+def test_the_same_draft_sent_twice_is_stored_once(rita, reviewer, article):
+    start = article.text.index("waste")
+    data = {
+        "start": start,
+        "end": start + 5,
+        "quote": "waste",
+        "verdict": "opinion",
+        "client_key": "0b7c6a52-5d0e-4b7e-9a51-3f0c2d8e9a11",
+    }
+    url = reverse("article-annotation-new", args=[article.pk])
+    first = rita.post(url, data, headers=HTMX)
+    again = rita.post(url, data, headers=HTMX)
+    assert first.status_code == again.status_code == 200
+    (saved,) = Annotation.objects.all()
+    assert saved.events.count() == 1
+    assert f'id="card-{saved.pk}"' in again.content.decode()
+    # Another draft (another key, or none) is another annotation.
+    rita.post(url, data | {"client_key": "another-key-123"}, headers=HTMX)
+    rita.post(url, data | {"client_key": ""}, headers=HTMX)
+    assert Annotation.objects.count() == 3
+    bad = rita.post(url, data | {"client_key": "<script>"}, headers=HTMX)
+    assert bad.status_code == 422

@@ -49,6 +49,7 @@
       draft.start = Number(form.elements.start.value);
       draft.end = Number(form.elements.end.value);
       draft.quote = form.elements.quote.value;
+      draft.key = form.elements.client_key ? form.elements.client_key.value : "";
       if (!draft.quote) return null;
     }
     return draft;
@@ -64,6 +65,7 @@
   // Put a draft's verdict, note and links into the open form.
   function fill(box, draft) {
     const form = formOf(box);
+    if (draft.key && form.elements.client_key) form.elements.client_key.value = draft.key;
     // A verdict key pressed just now wins over the draft's verdict.
     if (draft.verdict && !form.querySelector('input[name="verdict"]:checked')) D.setVerdict(form, draft.verdict);
     form.elements.note.value = draft.note || "";
@@ -104,7 +106,7 @@
     const root = D.textRoot();
     const range = window.WorkbenchSelection.rangeOf(root, draft.start, draft.end);
     const rect = range ? range.getBoundingClientRect() : null;
-    D.openNewForm(draft.verdict, { start: draft.start, end: draft.end, quote: draft.quote, range: range, rect: rect });
+    D.openNewForm(draft.verdict, { start: draft.start, end: draft.end, quote: draft.quote, key: draft.key, range: range, rect: rect });
   }
 
   // Evidence rows: add / remove.

@@ -119,6 +119,11 @@
     return fresh;
   }
 
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
   function showForm(box, rect) {
     box.hidden = false;
     keepPassageVisible(box, rect);
@@ -137,6 +142,8 @@
     form.elements.start.value = span.start;
     form.elements.end.value = span.end;
     form.elements.quote.value = span.quote;
+    // One key per draft: the server stores a draft sent twice only once.
+    if (form.elements.client_key) form.elements.client_key.value = span.key || newKey();
     const preview = box.querySelector('[data-role="quote-preview"]');
     if (preview) preview.textContent = span.quote;
     if (verdict) setVerdict(form, verdict);
