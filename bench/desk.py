@@ -24,16 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 COUNTS = (20, 200, 2_000)
 TEXT_LENGTH = 50_000
 REPEAT = 5
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GOALS = {  # from the issue, at 2,000 spans
     "page_bytes": 800_000,
     "page_ratio": 6.0,
@@ -212,6 +202,8 @@ def browser_figures(db_path: Path, articles) -> dict[int, dict]:
     """Serve the same database with runserver and measure the desk in Chromium."""
     from playwright.sync_api import sync_playwright
 
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "DEBUG": "1"}
     server = subprocess.Popen(
@@ -334,6 +326,8 @@ def main() -> int:
         setup_django(db_path)
         rita, articles = seed(random.Random(14))
         server = server_figures(rita, articles)
+        from tests.browser.conftest import CHROMIUM
+
         if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
             # The server figures added saves; the browser pass measures on the same data.
             browser = browser_figures(db_path, articles)

@@ -126,7 +126,6 @@ def desk_context(request: HttpRequest, article: Article) -> dict:
             "verdict_choices": Verdict.choices,
             "status_choices": Status.choices,
             "can_annotate": policy.can_annotate(request.user),
-            "spans_total": len(spans),
         }
     )
 
@@ -181,7 +180,7 @@ def article_cards(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.defer("text"), pk=article_id)
     if not request.htmx:
         url = reverse("article-detail", args=[article.pk])
-        return redirect(f"{url}?{request.GET.urlencode()}#cards")
+        return redirect(f"{url}?{request.GET.urlencode()}#card-list")
     context = cards_context(request, article)
     if "after" in request.GET:
         return render(request, f"{DETAIL}#card-page", context)

@@ -26,6 +26,22 @@ def open_form_on(page, phrase: str, key: str = "1"):
     return form
 
 
+def fail_first(page, pattern: str, *, reach_server: bool = False) -> list:
+    """Make the first request to `pattern` fail as a dropped connection (after the server
+    answered it, with `reach_server`); the list records what happened to it."""
+    seen = []
+
+    def handle(route):
+        if seen:
+            route.continue_()
+            return
+        seen.append(route.fetch().status if reach_server else "dropped")
+        route.abort("connectionreset")
+
+    page.route(pattern, handle)
+    return seen
+
+
 def in_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     size = page.viewport_size
@@ -99,16 +115,7 @@ def test_network_failure_shows_retry_and_saves_once(page, live_server, login, re
     article = make_article(SENTENCES, title="Claims")
     login(reviewer)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
-    dropped = []
-
-    def drop_first(route):
-        if not dropped:
-            dropped.append(route.request.url)
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    page.route("**/annotations/new/", drop_first)
+    dropped = fail_first(page, "**/annotations/new/")
     form = open_form_on(page, "Second claim", key="2")
     form.get_by_label("Note").fill("The figures differ.")
     form.get_by_role("button", name="Save").click()
@@ -133,16 +140,7 @@ def test_withdraw_network_failure_shows_retry(page, live_server, login, reviewer
     login(reviewer)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
     page.on("dialog", lambda d: d.accept())
-    calls = []
-
-    def drop_first(route):
-        calls.append(1)
-        if len(calls) == 1:
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    page.route("**/delete/", drop_first)
+    fail_first(page, "**/delete/")
     page.locator(f"#card-{a.pk}").get_by_role("button", name="Withdraw").click()
     status = page.locator("#desk-status")
     expect(status).to_contain_text("Could not reach the server")
@@ -274,16 +272,8 @@ def test_a_save_whose_answer_is_lost_is_stored_once_on_retry(page, live_server, 
     article = make_article(SENTENCES, title="Claims")
     login(reviewer)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
-    lost = []
-
-    def lose_first_answer(route):
-        if not lost:
-            lost.append(route.fetch().status)  # the server saves; the answer never arrives
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    page.route("**/annotations/new/", lose_first_answer)
+    # The server saves; its answer never arrives.
+    lost = fail_first(page, "**/annotations/new/", reach_server=True)
     form = open_form_on(page, "Second claim")
     form.get_by_label("Note").fill("Sent once, answered once.")
     form.get_by_role("button", name="Save").click()

@@ -113,7 +113,7 @@ def test_from_an_annotation_lists_the_cards_from_it_on(rita, reviewer, long_arti
 def test_cards_without_javascript_go_to_the_page(rita, long_article):
     response = rita.get(cards_url(long_article), {"verdict": "verified"})
     assert response.status_code == 302
-    assert response["Location"] == page_url(long_article) + "?verdict=verified#cards"
+    assert response["Location"] == page_url(long_article) + "?verdict=verified#card-list"
     # And the page itself filters, for readers without JavaScript.
     assert rita.get(response["Location"]).status_code == 200
 
