@@ -28,7 +28,7 @@ run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_articles seeds/
-	$(BIN)/python manage.py setup_demo
+	PORT=$(PORT) $(BIN)/python manage.py setup_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production way: settings come from the environment only (DEBUG=0 unless set,

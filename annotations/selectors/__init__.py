@@ -12,6 +12,18 @@ from .annotations import (
     with_visible_status,
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
+from .desk import (
+    CARD_PAGE,
+    CardFilter,
+    desk_authors,
+    desk_card,
+    desk_cards,
+    desk_counts,
+    desk_orphans,
+    desk_spans,
+    with_editor_fixes,
+    with_links,
+)
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
 from .exports import (
     ARTICLE_FIELDS,
@@ -26,6 +38,14 @@ from .exports import (
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
 
 __all__ = [
+    "CARD_PAGE",
+    "CardFilter",
+    "desk_authors",
+    "desk_card",
+    "desk_cards",
+    "desk_counts",
+    "desk_orphans",
+    "desk_spans",
     "ARTICLE_FIELDS",
     "EXPORT_CHUNK_SIZE",
     "QUEUE_PAGE",
@@ -50,5 +70,7 @@ __all__ = [
     "orphan_list",
     "review_queue",
     "review_queue_choices",
+    "with_editor_fixes",
+    "with_links",
     "with_visible_status",
 ]
