@@ -88,7 +88,8 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     context["action"] = reverse("article-annotation-new", args=[article.pk])
     context["duplicates"] = selectors.duplicate_verdicts(article=article, user=request.user)
     editing = request.GET.get("edit", "")
-    if editing.isdigit() and len(editing) < 12:
+    # isascii: "²" is a digit to str.isdigit but not to int().
+    if editing.isascii() and editing.isdigit() and len(editing) < 12:
         # "Edit and resubmit" lands here with the form already open on that annotation.
         annotation = Annotation.objects.filter(pk=int(editing), article=article).first()
         if annotation is not None and policy.allows(request.user, policy.Act.EDIT, annotation):

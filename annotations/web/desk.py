@@ -71,7 +71,7 @@ def card_filter(params) -> selectors.CardFilter:
 def parse_key(value: str) -> tuple[int, int, int] | None:
     """A card cursor `start.end.id`, or None when absent or malformed."""
     parts = value.split(".")
-    if len(parts) != 3 or not all(p.isdigit() and len(p) < 12 for p in parts):
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 12 for p in parts):
         return None
     start, end, pk = (int(p) for p in parts)
     return start, end, pk
@@ -82,7 +82,7 @@ def cards_context(request: HttpRequest, article: Article, *, enrich: bool = True
     filters = card_filter(request.GET)
     after = parse_key(request.GET.get("after", ""))
     start_at = request.GET.get("from", "")
-    if start_at.isdigit() and len(start_at) < 12:
+    if start_at.isascii() and start_at.isdigit() and len(start_at) < 12:
         # From one annotation on (a highlight whose card was not loaded yet): no filter.
         a = Annotation.objects.filter(article=article, pk=int(start_at)).first()
         if a is not None:

@@ -36,3 +36,11 @@ def test_article_search_with_control_characters_is_ignored(editor_client, articl
 
 def test_article_search_still_filters(editor_client, article):
     assert list(editor_client.get("/", {"q": "no such title"}).context["articles"]) == []
+
+
+@pytest.mark.parametrize(
+    "params", [{"from": "²"}, {"after": "².1.1"}, {"edit": "²"}, {"edit": "١"}]
+)
+def test_annotate_page_ignores_digits_that_are_not_ascii(editor_client, article, params):
+    response = editor_client.get(reverse("article-detail", args=[article.pk]), params)
+    assert response.status_code == 200
