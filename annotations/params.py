@@ -8,6 +8,8 @@ import re
 
 from django import forms
 
+from .models import Status, Verdict
+
 # Row ids are 64-bit; anything larger cannot exist and must not reach the database driver
 # (SQLite raises OverflowError on it).
 ID_MAX = 2**63 - 1
@@ -61,3 +63,12 @@ class ArticleSearchForm(QueryForm):
 
 class OrphanFilterForm(QueryForm):
     article = IdField(required=False)
+
+
+class DeskFilterForm(QueryForm):
+    """The annotate page's card filters (web/desk.py)."""
+
+    verdict = forms.ChoiceField(required=False, choices=[("", "any"), *Verdict.choices])
+    status = forms.ChoiceField(required=False, choices=[("", "any"), *Status.choices])
+    author = QueryTextField(required=False, max_length=150)
+    q = QueryTextField(required=False, max_length=200)

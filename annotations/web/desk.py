@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from .. import policy, selectors
 from ..lib import render as renderlib
 from ..models import Annotation, Article, Status, Verdict
+from ..params import DeskFilterForm
 from ..policy import Act
 from .export_menu import export_menu
 from .forms import NewAnnotationForm
@@ -57,15 +58,10 @@ def mark_acts(user, annotations: list[Annotation]) -> list[Annotation]:
 
 
 def card_filter(params) -> selectors.CardFilter:
-    """The card filter from query parameters; unknown choices are dropped, not errors."""
-    verdict = params.get("verdict", "")
-    status = params.get("status", "")
-    return selectors.CardFilter(
-        verdict=verdict if verdict in Verdict.values else "",
-        status=status if status in Status.values else "",
-        author=params.get("author", "")[:150],
-        q=params.get("q", "").strip()[:200],
-    )
+    """The card filter from query parameters; a value that does not parse (an unknown
+    choice, a NUL) is dropped, not an error."""
+    values = DeskFilterForm(params).valid_values()
+    return selectors.CardFilter(**{name: value or "" for name, value in values.items()})
 
 
 def parse_key(value: str) -> tuple[int, int, int] | None:

@@ -44,3 +44,17 @@ def test_article_search_still_filters(editor_client, article):
 def test_annotate_page_ignores_digits_that_are_not_ascii(editor_client, article, params):
     response = editor_client.get(reverse("article-detail", args=[article.pk]), params)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "\x00"}, {"author": "a\x00"}, {"verdict": "\x00"}, {"status": "nope"}]
+)
+def test_annotate_page_card_filters_ignore_what_does_not_parse(
+    editor_client, article, reviewer, params
+):
+    annotation = make_annotation(article, reviewer, "waste", verdict="opinion")
+    response = editor_client.get(reverse("article-detail", args=[article.pk]), params)
+    assert response.status_code == 200
+    assert f'id="card-{annotation.pk}"' in response.content.decode() or annotation.quote in (
+        response.content.decode()
+    )
