@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from .. import policy
 from ..models import Status, Verdict
+from . import pages
 from .query import ExportError, export_chunks, export_context, export_queryset
 from .streaming import FORMATS, export_stream
 
@@ -55,14 +56,40 @@ class ExportView(APIView):
         except ExportError as error:
             return Response(error.detail, status=400)
         ctx = export_context(request.build_absolute_uri("/"))
-        body = export_stream(
-            fmt, export_chunks(fmt, qs), ctx, collection_id=request.build_absolute_uri()
+        collection_id = pages.collection_iri(
+            request.build_absolute_uri(request.path), request.query_params
         )
+        if fmt.name == "jsonld" and "page" in request.query_params:
+            try:
+                body = paged_body(fmt, qs, ctx, collection_id, request.query_params)
+            except pages.PageError as error:
+                return Response({"detail": str(error)}, status=404)
+        else:
+            body = export_stream(fmt, export_chunks(fmt, qs), ctx, collection_id=collection_id)
         response = StreamingHttpResponse(body, content_type=fmt.content_type)
         response["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
+        if not ctx.public:
+            # Said, not hidden: the links point at the API, which needs a login.
+            response["X-Public-Pages"] = "off; links point at the API"
         return response
+
+
+def paged_body(fmt, qs, ctx, collection_id: str, params):
+    """One AnnotationPage of the W3C export (`?page=N&page_size=M`, from 0)."""
+    page = pages.whole_number(params.get("page"), name="page", default=0, low=0, high=10**9)
+    size = pages.whole_number(
+        params.get("page_size"),
+        name="page_size",
+        default=pages.PAGE_SIZE,
+        low=1,
+        high=pages.PAGE_SIZE_MAX,
+    )
+    paging = pages.Paging(collection_id, total=qs.count(), size=size)
+    head = paging.page_head(page, part_of=paging.collection_head())
+    window = qs[page * size : (page + 1) * size]
+    return pages.page_body(export_chunks(fmt, window), ctx, head, iris=False)
 
 
 _PARAMETERS = [
@@ -77,6 +104,8 @@ _PARAMETERS = [
     OpenApiParameter("author", str, description="username"),
     OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="ISO 8601"),
     OpenApiParameter("include_orphans", bool, description="also annotations that lost their span"),
+    OpenApiParameter("page", int, description="W3C only: one AnnotationPage, from 0"),
+    OpenApiParameter("page_size", int, description="W3C pages: 1 to 1,000, default 100"),
 ]
 _DESCRIPTIONS = {
     "jsonl": "Annotations in the project's own shape, one JSON object per line.",

@@ -22,6 +22,7 @@ from .exports import (
     export_database,
     filter_status,
 )
+from .public import published_article, published_articles, revision_text
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
 
 __all__ = [
@@ -47,6 +48,9 @@ __all__ = [
     "export_database",
     "filter_status",
     "orphan_list",
+    "published_article",
+    "published_articles",
     "review_queue",
     "review_queue_choices",
+    "revision_text",
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import annotate, articles, orphans, review
+from . import annotate, articles, orphans, public, review
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
@@ -40,5 +40,13 @@ urlpatterns = [
         "articles/<int:article_id>/copy/<int:annotation_id>/",
         orphans.article_copy_verdict,
         name="article-copy-verdict",
+    ),
+    # Public fact-check pages (no login)
+    path("factchecks/", public.factcheck_index, name="factcheck-index"),
+    path("factchecks/<int:article_id>/", public.factcheck_article, name="factcheck-article"),
+    path(
+        "factchecks/<int:article_id>/verdicts/<int:annotation_id>/",
+        public.factcheck_verdict,
+        name="factcheck-verdict",
     ),
 ]
