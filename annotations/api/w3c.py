@@ -37,6 +37,8 @@ CONTAINER_ALLOW = "GET, HEAD, OPTIONS, POST"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 PREFER_DESCRIPTIONS = "http://www.w3.org/ns/oa#PreferContainedDescriptions"
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
+CONTAINER_CONTEXT = [*mapping.W3C_CONTEXT_VALUE[:1], "http://www.w3.org/ns/ldp.jsonld"]
+CONTAINER_CONTEXT.append(mapping.W3C_CONTEXT_VALUE[1])
 VARY = "Accept, Prefer, Authorization, Cookie"
 W3C = FORMATS["jsonld"]
 
@@ -196,7 +198,7 @@ def container_response(request) -> HttpResponse:
         response = StreamingHttpResponse(body, content_type=mapping.W3C_PROFILE)
     else:
         head = {
-            "@context": [mapping.W3C_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+            "@context": CONTAINER_CONTEXT,
             **paging.collection_head(),
             "type": ["BasicContainer", "AnnotationCollection"],
         }
@@ -205,7 +207,8 @@ def container_response(request) -> HttpResponse:
             # Asked for: the first page embedded, as IRIs or as full annotations.
             first = paging.page_head(0)
             window = qs[:size]
-            parts = list(pages.page_body(export_chunks(W3C, window), ctx, first, iris=iris))
+            chunks = export_chunks(W3C, window)
+            parts = list(pages.page_body(chunks, ctx, first, iris=iris, context=False))
             inner = b"".join(parts).rstrip(b"\n")
             head.pop("first")
             body = [orjson.dumps(head)[:-1] + b',"first":' + inner + b"}\n"]
