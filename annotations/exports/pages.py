@@ -22,7 +22,11 @@ COLLECTION_LABEL = "Fact-check annotations"
 
 
 class PageError(ValueError):
-    """A page number or size that is not a whole number in range."""
+    """A page number or size that is not a whole number in range (400)."""
+
+
+class NoSuchPage(PageError):
+    """A page past the last one (404)."""
 
 
 def whole_number(value: str | None, *, name: str, default: int, low: int, high: int) -> int:
@@ -74,7 +78,7 @@ class Paging:
     def page_head(self, page: int, *, part_of: dict | str | None = None) -> dict:
         """One page without its items; raises PageError past the last page."""
         if not self.total or page > self.last:
-            raise PageError("There is no such page.")
+            raise NoSuchPage("There is no such page.")
         head = {
             "id": self.url(page),
             "type": "AnnotationPage",

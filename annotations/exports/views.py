@@ -63,7 +63,8 @@ class ExportView(APIView):
             try:
                 body = paged_body(fmt, qs, ctx, collection_id, request.query_params)
             except pages.PageError as error:
-                return Response({"detail": str(error)}, status=404)
+                code = 404 if isinstance(error, pages.NoSuchPage) else 400
+                return Response({"detail": str(error)}, status=code)
         else:
             body = export_stream(fmt, export_chunks(fmt, qs), ctx, collection_id=collection_id)
         response = StreamingHttpResponse(body, content_type=fmt.content_type)

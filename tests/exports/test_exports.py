@@ -15,12 +15,12 @@ from annotations.exports.mapping import ARTICLE_KEYS, CSV_HEADER
 from annotations.selectors import ROW_KEYS
 from tests.export_data import approve, get, jsonl
 from tests.factories import make_annotation, make_article
+from tests.jsonld_data import CONTEXTS, loader, triples, unmapped_terms
 
 pytestmark = pytest.mark.django_db
 
 SCHEMAS = Path(__file__).parents[1] / "schemas"
 SCHEMA = json.loads((SCHEMAS / "web-annotation.schema.json").read_text())
-ANNO_CONTEXT = json.loads((SCHEMAS / "anno.jsonld").read_text())
 
 
 def test_the_selector_yields_the_keys_the_mapping_reads(reviewer, editor):
@@ -115,38 +115,21 @@ def test_an_empty_w3c_collection_validates_and_has_no_page(client, reviewer):
     assert collection["total"] == 0 and "first" not in collection
 
 
-def local_context_only(url, options=None):
-    """pyld document loader: the anno.jsonld context from disk, nothing from the network."""
-    assert url.rstrip("/") in (
-        "http://www.w3.org/ns/anno.jsonld",
-        "https://www.w3.org/ns/anno.jsonld",
-    )
-    return {"contextUrl": None, "documentUrl": url, "document": ANNO_CONTEXT}
-
-
-def triples(document: dict) -> set[tuple[str, str, str]]:
-    nquads = jsonld.to_rdf(
-        document, {"format": "application/n-quads", "documentLoader": local_context_only}
-    )
-    found = set()
-    for line in nquads.splitlines():
-        subject, predicate, rest = line.split(" ", 2)
-        found.add((subject, predicate, rest.rsplit(" .", 1)[0]))
-    return found
-
-
-def test_w3c_export_expands_as_json_ld_to_the_expected_triples(client, reviewer, dataset):
+@pytest.mark.parametrize("version", CONTEXTS)
+def test_w3c_export_expands_as_json_ld_to_the_expected_triples(client, reviewer, dataset, version):
+    """With either version of the anno.jsonld context (only the newer defines "assessing")."""
     client.force_login(reviewer)
     _, body = get(client, "annotations.jsonld")
     collection = json.loads(body)
-    expanded = jsonld.expand(collection, {"documentLoader": local_context_only})
+    assert unmapped_terms(collection, version) == set()
+    expanded = jsonld.expand(collection, {"documentLoader": loader(version)})
     items = expanded[0]["http://www.w3.org/ns/activitystreams#first"][0][
         "http://www.w3.org/ns/activitystreams#items"
     ][0]["@list"]
     assert len(items) == len(dataset)
 
     annotation = dataset[0]
-    found = triples(collection)
+    found = triples(collection, version)
     OA, AS = "http://www.w3.org/ns/oa#", "http://www.w3.org/ns/activitystreams#"
     RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     ann = f"<http://testserver/api/v1/annotations/{annotation.pk}/>"
