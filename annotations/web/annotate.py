@@ -107,6 +107,7 @@ def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
             initial={
                 "verdict": annotation.verdict,
                 "note": annotation.note,
+                "claim": annotation.claim,
                 "version": annotation.version,
             },
             evidence=[{"url": e.url, "title": e.title} for e in annotation.evidence.all()],

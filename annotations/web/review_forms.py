@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import Verdict
+from ..models import CLAIM_MAX, Verdict
 from ..services.inputs import NOTE_MAX
 
 DECISION_CHOICES = [
@@ -22,6 +22,7 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
     verdict = forms.ChoiceField(required=False, choices=Verdict.choices)
     note = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
+    claim = forms.CharField(required=False, max_length=CLAIM_MAX)
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for services.annotation_review."""
@@ -36,6 +37,8 @@ class DecisionForm(forms.Form):
                 kwargs["verdict"] = data["verdict"]
             if "note" in self.data:  # a missing field leaves the note alone, never blanks it
                 kwargs["note"] = data["note"]
+            if "claim" in self.data:
+                kwargs["claim"] = data["claim"]
         return kwargs
 
 

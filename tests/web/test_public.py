@@ -227,3 +227,22 @@ def test_with_the_site_off_nothing_is_public_and_exports_say_so(client, reviewer
     assert response["X-Public-Pages"].startswith("off")
     (review,) = json.loads(body)
     assert review["url"] == f"http://testserver/api/v1/annotations/{shown.pk}/"
+
+
+def test_author_and_editor_set_the_claim_in_the_browser(client, reviewer, editor):
+    article = make_article(TEXT)
+    annotation = make_annotation(article, reviewer, "the tax fell", verdict="verified")
+    client.force_login(reviewer)
+    form = client.get(f"/annotations/{annotation.pk}/edit/").content.decode()
+    assert 'name="claim"' in form
+    edit = {"verdict": "verified", "note": "", "claim": "Taxes fell", "version": 1}
+    assert client.post(f"/annotations/{annotation.pk}/edit/", edit).status_code == 302
+    assert Annotation.objects.get(pk=annotation.pk).claim == "Taxes fell"
+    too_long = client.post(f"/annotations/{annotation.pk}/edit/", edit | {"claim": "x" * 151})
+    assert "at most 150" in too_long.content.decode().lower()
+    client.force_login(editor)
+    assert 'name="claim"' in client.get("/review/").content.decode()
+    decide = {"version": 2, "decision": "fix_approve", "claim": "Taxes fell in 2025"}
+    assert client.post(f"/review/{annotation.pk}/decide/", decide).status_code == 302
+    fresh = Annotation.objects.get(pk=annotation.pk)
+    assert (fresh.status, fresh.claim) == ("approved", "Taxes fell in 2025")
