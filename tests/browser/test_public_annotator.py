@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.test_csp import Problems
 from tests.export_data import approve, get, make_dataset
 from tests.factories import make_annotation, make_article
 
@@ -92,3 +93,28 @@ def test_the_unscoped_selectors_would_miss_on_the_page_which_is_why_they_are_sco
     page.evaluate(annotator_bundle)
     (unscoped,) = page.evaluate("(s) => Annotator.resolve({selector: [s]})", position)
     assert unscoped["texts"] != [made[3].quote]
+
+
+def test_public_pages_load_without_a_csp_violation_and_read_on_a_narrow_screen(
+    reviewer, editor, live_server, page, artifacts
+):
+    """The ClaimReview data blocks are not scripts to the policy; the pages need none."""
+    made = make_dataset(reviewer, editor, articles=1)
+    article_id, annotation_id = made[0].article_id, made[0].pk
+    problems = Problems(page)
+    base = f"{live_server.url}/factchecks"
+    for url in (
+        f"{base}/",
+        f"{base}/{article_id}/",
+        f"{base}/{article_id}/verdicts/{annotation_id}/",
+    ):
+        problems.visit(url)
+    page.set_viewport_size({"width": 380, "height": 800})
+    problems.visit(f"{base}/{article_id}/#verdict-{annotation_id}")
+    card = page.locator(f"#verdict-{annotation_id}")
+    assert card.is_visible()
+    # Stacked below the text on a narrow screen, not squeezed beside it.
+    text_box = page.locator("#article-text").bounding_box()
+    assert card.bounding_box()["y"] > text_box["y"] + text_box["height"] - 1
+    page.screenshot(path=str(artifacts / "public-narrow.png"))
+    assert problems.found == [], "\n".join(problems.found)

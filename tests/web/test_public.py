@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from annotations import services
 from annotations.models import Annotation
-from tests.export_data import approve, get
+from tests.export_data import approve, get, make_dataset
 from tests.factories import make_annotation, make_article
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +246,27 @@ def test_author_and_editor_set_the_claim_in_the_browser(client, reviewer, editor
     assert client.post(f"/review/{annotation.pk}/decide/", decide).status_code == 302
     fresh = Annotation.objects.get(pk=annotation.pk)
     assert (fresh.status, fresh.claim) == ("approved", "Taxes fell in 2025")
+
+
+QUERIES = [
+    ("/factchecks/", {}, 4),
+    ("/factchecks/{article}/", {}, 9),
+    ("/factchecks/{article}/verdicts/{annotation}/", {}, 9),
+    ("/api/v1/annotations/{annotation}/", W3C, 4),
+    ("/api/v1/annotations/", W3C, 2),
+    ("/api/v1/annotations/?page=0", W3C, 4),
+]
+
+
+@pytest.mark.parametrize("articles", [1, 3])
+@pytest.mark.parametrize(("url", "headers", "queries"), QUERIES)
+def test_public_reads_take_a_fixed_number_of_queries(
+    client, reviewer, editor, django_assert_num_queries, articles, url, headers, queries
+):
+    made = make_dataset(reviewer, editor, articles=articles)
+    path = url.format(article=made[0].article_id, annotation=made[0].pk)
+    with django_assert_num_queries(queries):
+        response = client.get(path, **headers)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
