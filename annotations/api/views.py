@@ -132,7 +132,11 @@ class AnnotationListCreate(generics.ListAPIView):
     @extend_schema(
         tags=["annotations"],
         summary="List annotations",
-        description="Live annotations in id order, filtered by the query parameters.",
+        description=(
+            "Live annotations in id order, filtered by the query parameters. With "
+            '`Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` this is '
+            "the W3C annotation container instead (README: W3C Web Annotation Protocol)."
+        ),
         responses={200: AnnotationSerializer, **docs.LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
@@ -178,6 +182,10 @@ class AnnotationDetail(APIView):
     @extend_schema(
         tags=["annotations"],
         summary="One annotation",
+        description=(
+            'With `Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` '
+            "the W3C Web Annotation, anonymously too for published verdicts."
+        ),
         responses={
             200: AnnotationSerializer,
             304: docs.NOT_MODIFIED,

@@ -170,13 +170,7 @@ def container_response(request) -> HttpResponse:
     qs = _container_queryset(request)
     params = request.query_params
     try:
-        size = pages.whole_number(
-            params.get("page_size"),
-            name="page_size",
-            default=pages.PAGE_SIZE,
-            low=1,
-            high=pages.PAGE_SIZE_MAX,
-        )
+        size = pages.page_size(params)
         page = pages.whole_number(params.get("page"), name="page", default=-1, low=0, high=10**9)
     except pages.PageError as error:
         raise ParseError(str(error)) from None

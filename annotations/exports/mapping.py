@@ -199,39 +199,31 @@ def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -
             "end": row["end"],
         }
         revision = row["revision"]
-        if row["is_orphan"]:
-            # An orphan: its offsets count into an earlier text, served as plain text.
-            target = {
-                "type": "SpecificResource",
-                "source": ctx.revision_url(article_id, revision),
-                "schema:version": revision,
-                "selector": [quote_selector, position_selector],
-            }
-        elif public:
+        if public and not row["is_orphan"]:
             source = sources.get(article_id)
             if source is None:
                 source = sources[article_id] = ctx.public_article_url(article_id)
             # Scoped to the element holding the text, so a client matching on the whole
             # page (headings and all) still counts from the article's first character.
-            target = {
-                "type": "SpecificResource",
-                "source": source,
-                "schema:version": revision,
-                "selector": [
-                    {"type": "CssSelector", "value": TEXT_ELEMENT, "refinedBy": quote_selector},
-                    {"type": "CssSelector", "value": TEXT_ELEMENT, "refinedBy": position_selector},
-                ],
-            }
+            selector = [
+                {"type": "CssSelector", "value": TEXT_ELEMENT, "refinedBy": quote_selector},
+                {"type": "CssSelector", "value": TEXT_ELEMENT, "refinedBy": position_selector},
+            ]
         else:
-            source = sources.get(article_id)
-            if source is None:
-                source = sources[article_id] = ctx.article_url(article_id)
-            target = {
-                "type": "SpecificResource",
-                "source": source,
-                "schema:version": revision,
-                "selector": [quote_selector, position_selector],
-            }
+            # Plain text, so the selectors count from its start: an orphan's earlier
+            # revision, or (public site off) the article's API resource, as before.
+            if row["is_orphan"]:
+                source = ctx.revision_url(article_id, revision)
+            else:
+                source = sources.get(article_id) or ctx.article_url(article_id)
+                sources[article_id] = source
+            selector = [quote_selector, position_selector]
+        target = {
+            "type": "SpecificResource",
+            "source": source,
+            "schema:version": revision,
+            "selector": selector,
+        }
         if article_url := row["article__url"]:
             target["scope"] = article_url
         username = row["author__username"]

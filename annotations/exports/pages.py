@@ -41,6 +41,12 @@ def whole_number(value: str | None, *, name: str, default: int, low: int, high: 
     return number
 
 
+def page_size(params: Mapping[str, str]) -> int:
+    """`page_size` from a query: 1 to PAGE_SIZE_MAX, PAGE_SIZE when absent."""
+    value = params.get("page_size")
+    return whole_number(value, name="page_size", default=PAGE_SIZE, low=1, high=PAGE_SIZE_MAX)
+
+
 def collection_iri(base: str, params: Mapping[str, str]) -> str:
     """The collection's IRI: the path and the filters, from the parsed query and encoded
     once (a raw UTF-8 value arrives decoded; re-encoding the raw query would double it)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,8 +16,9 @@ from rest_framework.views import APIView
 from .. import policy
 from ..models import Status, Verdict
 from . import pages
+from .mapping import ExportContext
 from .query import ExportError, export_chunks, export_context, export_queryset
-from .streaming import FORMATS, export_stream
+from .streaming import FORMATS, ExportFormat, export_stream
 
 # What the OpenAPI schema says each body is: JSON documents are described as such, so
 # schema-driven clients (and checkers) parse them; line and table formats are text.
@@ -59,7 +63,8 @@ class ExportView(APIView):
         collection_id = pages.collection_iri(
             request.build_absolute_uri(request.path), request.query_params
         )
-        if fmt.name == "jsonld" and "page" in request.query_params:
+        params = request.query_params
+        if fmt.name == "jsonld" and ("page" in params or "page_size" in params):
             try:
                 body = paged_body(fmt, qs, ctx, collection_id, request.query_params)
             except pages.PageError as error:
@@ -77,16 +82,12 @@ class ExportView(APIView):
         return response
 
 
-def paged_body(fmt, qs, ctx, collection_id: str, params):
+def paged_body(
+    fmt: ExportFormat, qs: QuerySet, ctx: ExportContext, collection_id: str, params: Mapping
+) -> Iterator[bytes]:
     """One AnnotationPage of the W3C export (`?page=N&page_size=M`, from 0)."""
     page = pages.whole_number(params.get("page"), name="page", default=0, low=0, high=10**9)
-    size = pages.whole_number(
-        params.get("page_size"),
-        name="page_size",
-        default=pages.PAGE_SIZE,
-        low=1,
-        high=pages.PAGE_SIZE_MAX,
-    )
+    size = pages.page_size(params)
     paging = pages.Paging(collection_id, total=qs.count(), size=size)
     head = paging.page_head(page, part_of=paging.collection_head())
     window = qs[page * size : (page + 1) * size]
@@ -105,8 +106,10 @@ _PARAMETERS = [
     OpenApiParameter("author", str, description="username"),
     OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="ISO 8601"),
     OpenApiParameter("include_orphans", bool, description="also annotations that lost their span"),
-    OpenApiParameter("page", int, description="W3C only: one AnnotationPage, from 0"),
-    OpenApiParameter("page_size", int, description="W3C pages: 1 to 1,000, default 100"),
+]
+_PAGING = [
+    OpenApiParameter("page", int, description="one AnnotationPage, from 0"),
+    OpenApiParameter("page_size", int, description="annotations a page: 1 to 1,000, default 100"),
 ]
 _DESCRIPTIONS = {
     "jsonl": "Annotations in the project's own shape, one JSON object per line.",
@@ -123,10 +126,11 @@ def export_view(name: str):
         operation_id=f"export_{name}",
         summary=f"Export ({fmt.filename})",
         description=_DESCRIPTIONS[name] + " Streamed; filters as the annotation list.",
-        parameters=_PARAMETERS,
+        parameters=_PARAMETERS + (_PAGING if name == "jsonld" else []),
         responses={
             (200, fmt.content_type.split(";")[0]): OpenApiResponse(SCHEMA_TYPES[name]),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="bad filter values"),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="no such page (W3C pages)"),
             401: OpenApiResponse(OpenApiTypes.OBJECT, description="not logged in"),
             403: OpenApiResponse(OpenApiTypes.OBJECT, description="not allowed"),
         },
