@@ -270,3 +270,16 @@ def test_public_reads_take_a_fixed_number_of_queries(
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200
+
+
+def test_text_that_looks_like_markup_cannot_leave_the_json_ld_block(client, reviewer, editor):
+    article = make_article(TEXT, title="</script><script>alert(1)</script>")
+    note = "</script><script>alert(2)</script> & <!-- x"
+    approve(
+        make_annotation(article, reviewer, "the tax fell", verdict="verified", note=note), editor
+    )
+    page = client.get(f"/factchecks/{article.pk}/").content.decode()
+    assert "<script>alert" not in page and "<!-- x" not in page
+    (review,) = extruct.extract(page, syntaxes=["json-ld"])["json-ld"]
+    assert review["reviewBody"] == note
+    assert review["itemReviewed"]["appearance"]["headline"] == article.title
