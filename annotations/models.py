@@ -92,6 +92,10 @@ class Annotation(models.Model):
     claim = models.CharField(
         max_length=CLAIM_MAX,
         blank=True,
+        default="",
+        # Also the database's default, so rows written by raw SQL (benchmarks, bulk loads)
+        # that predate the column stay valid.
+        db_default="",
         help_text="The claim as the fact-checker phrases it; the quote stands in when blank.",
     )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)

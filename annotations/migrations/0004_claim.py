@@ -14,6 +14,8 @@ class Migration(migrations.Migration):
             name="claim",
             field=models.CharField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="The claim as the fact-checker phrases it; the quote stands in when blank.",
                 max_length=150,
             ),
