@@ -130,7 +130,7 @@ def annotation_response(request, annotation) -> HttpResponse:
         )
     _protocol_headers(response, link=LDP_RESOURCE, allow=ANNOTATION_ALLOW, tag=tag)
     response["Cache-Control"] = (
-        "public, max-age=60" if request.user.is_anonymous else "private, no-cache"
+        "public, no-cache" if request.user.is_anonymous else "private, no-cache"
     )
     return response
 

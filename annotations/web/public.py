@@ -24,7 +24,9 @@ from ..exports.streaming import FORMATS
 from ..lib import render as renderlib
 from ..models import Annotation, Article
 
-CACHE_CONTROL = "public, max-age=60"
+# Caches may keep a copy but ask again each time (a 304 is cheap): a verdict taken off
+# the page must not linger in a shared cache.
+CACHE_CONTROL = "public, no-cache"
 # JSON inside <script> must not be able to close the element or open a comment.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 

@@ -206,8 +206,11 @@ def test_pages_answer_304_to_a_matching_etag_and_change_when_a_verdict_leaves(
     article, shown, _ = published
     url = f"/factchecks/{article.pk}/"
     first = client.get(url)
-    assert first["Cache-Control"].startswith("public") and first["Last-Modified"]
+    assert first["Cache-Control"] == "public, no-cache" and first["Last-Modified"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    assert client.head(url).status_code == 200
     index = client.get("/factchecks/")
     assert client.get("/factchecks/", HTTP_IF_NONE_MATCH=index["ETag"]).status_code == 304
     services.annotation_reopen(annotation_id=shown.pk, editor=editor, expected_version=None)
