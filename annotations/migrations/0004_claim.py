@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0002_roles"),
+        ("annotations", "0003_annotation_client_key"),
     ]
 
     operations = [

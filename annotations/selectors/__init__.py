@@ -11,6 +11,18 @@ from .annotations import (
     orphan_list,
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
+from .desk import (
+    CARD_PAGE,
+    CardFilter,
+    desk_authors,
+    desk_card,
+    desk_cards,
+    desk_counts,
+    desk_orphans,
+    desk_spans,
+    with_editor_fixes,
+    with_links,
+)
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
 from .exports import (
     ARTICLE_FIELDS,
@@ -26,6 +38,14 @@ from .public import published_article, published_articles, revision_text
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
 
 __all__ = [
+    "CARD_PAGE",
+    "CardFilter",
+    "desk_authors",
+    "desk_card",
+    "desk_cards",
+    "desk_counts",
+    "desk_orphans",
+    "desk_spans",
     "ARTICLE_FIELDS",
     "EXPORT_CHUNK_SIZE",
     "QUEUE_PAGE",
@@ -53,4 +73,6 @@ __all__ = [
     "review_queue",
     "review_queue_choices",
     "revision_text",
+    "with_editor_fixes",
+    "with_links",
 ]

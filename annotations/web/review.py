@@ -152,6 +152,7 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
             "decision": form.cleaned_data["decision"],
             "verdict": form.cleaned_data["verdict"],
             "note": form.cleaned_data["note"],
+            "evidence": form.evidence_rows(),
             "claim": form.cleaned_data["claim"],
         }
         return _render_queue(
