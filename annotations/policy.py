@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import EDITOR_GROUP, REVIEWER_GROUP, Annotation, Status
 
@@ -275,3 +277,40 @@ def may_see_status(user, status: str) -> bool:
     if status == STATUS_ALL:
         return visible == frozenset(Status.values)
     return status in visible
+
+
+# Publishing ---------------------------------------------------------------------------
+
+
+def public_site_on() -> bool:
+    """Whether the public fact-check pages exist (setting WORKBENCH_PUBLIC_SITE)."""
+    return bool(settings.WORKBENCH_PUBLIC_SITE)
+
+
+# What anonymous readers may see: approved verdicts still attached to the current text.
+# Pending, rejected, sent-back, orphaned and withdrawn ones never show.
+PUBLIC_FIELDS = {"status": APPROVED, "orphaned": False, "deleted": False}
+PUBLIC_ANNOTATIONS = Q(**PUBLIC_FIELDS)
+
+
+def public_annotations_of(relation: str) -> Q:
+    """PUBLIC_ANNOTATIONS seen from a related model (e.g. `annotations` from Article)."""
+    return Q(**{f"{relation}__{name}": value for name, value in PUBLIC_FIELDS.items()})
+
+
+def is_public(annotation: Annotation) -> bool:
+    """Whether anyone, signed in or not, may read this annotation."""
+    return (
+        public_site_on()
+        and annotation.status == APPROVED
+        and not annotation.orphaned
+        and not getattr(annotation, "deleted", False)
+    )
+
+
+def may_read(user, annotation: Annotation) -> bool:
+    """Signed-in users read the live annotations whose status they may see
+    (visible_statuses); anonymous ones only public verdicts."""
+    if getattr(user, "is_authenticated", False):
+        return annotation.status in visible_statuses(user)
+    return is_public(annotation)

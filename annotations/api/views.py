@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,7 @@ from annotations.policy import Act
 
 from ..params import ID_MAX
 from . import schema_docs as docs
+from . import w3c
 from .conditional import PreconditionFailed, etag, if_match_version, none_match
 from .filters import AnnotationFilter, ArticleFilter
 from .pagination import IdCursorPagination
@@ -112,6 +113,8 @@ class AnnotationListCreate(generics.ListAPIView):
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     pagination_class = IdCursorPagination
+    # With the anno profile in Accept this is the W3C annotation container (api/w3c.py).
+    content_negotiation_class = w3c.W3CNegotiation
 
     def get_queryset(self):
         user = getattr(self.request, "user", None)
@@ -128,6 +131,8 @@ class AnnotationListCreate(generics.ListAPIView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [*super().get_permissions(), CanAnnotate()]
+        if self.request.method in ("GET", "HEAD") and w3c.wants_w3c(self.request):
+            return []  # the container answers anonymous readers with public verdicts only
         return super().get_permissions()
 
     @extend_schema(
@@ -136,15 +141,21 @@ class AnnotationListCreate(generics.ListAPIView):
         description=(
             "Live annotations in id order, filtered by the query parameters. Accounts "
             "without a role (API consumers) see approved annotations only (403 for "
-            "another `status`); reviewers and editors see every status."
+            "another `status`); reviewers and editors see every status. With "
+            '`Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` this is '
+            "the W3C annotation container instead (README: W3C Web Annotation Protocol)."
         ),
         responses={200: AnnotationSerializer, **docs.LIST_ERRORS, 403: docs.FORBIDDEN},
     )
     def get(self, request, *args, **kwargs):
+        if w3c.wants_w3c(request):
+            return w3c.container_response(request)
         wanted = request.query_params.get("status", "")
         if wanted in Status.values and not policy.may_see_status(request.user, wanted):
             return Response({"detail": policy.STATUS_HIDDEN}, status=status.HTTP_403_FORBIDDEN)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        response["Vary"] = w3c.VARY
+        return response
 
     @extend_schema(
         tags=["annotations"],
@@ -171,10 +182,21 @@ class AnnotationListCreate(generics.ListAPIView):
 
 class AnnotationDetail(APIView):
     http_method_names = ["get", "patch", "delete", "head", "options"]
+    # With the anno profile in Accept the id answers as a W3C Web Annotation (api/w3c.py).
+    content_negotiation_class = w3c.W3CNegotiation
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD") and w3c.wants_w3c(self.request):
+            return []  # anonymous readers get public verdicts; w3c asks policy.may_read
+        return super().get_permissions()
 
     @extend_schema(
         tags=["annotations"],
         summary="One annotation",
+        description=(
+            'With `Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` '
+            "the W3C Web Annotation, anonymously too for published verdicts."
+        ),
         responses={
             200: AnnotationSerializer,
             304: docs.NOT_MODIFIED,
@@ -184,7 +206,19 @@ class AnnotationDetail(APIView):
         parameters=[docs.ETAG_HEADER, docs.IF_NONE_MATCH],
     )
     def get(self, request, annotation_id: int):
-        return annotation_response(annotation_id, request=request)
+        if w3c.wants_w3c(request):
+            if request.user.is_anonymous and annotation_id > ID_MAX:
+                raise NotAuthenticated()
+            annotation = selectors.annotations_for_api().filter(pk=annotation_id).first()
+            if annotation is None:
+                if request.user.is_anonymous:
+                    raise NotAuthenticated()  # the same answer as for a verdict not public
+                raise NotFound()
+            return w3c.annotation_response(request, annotation)
+        response = annotation_response(annotation_id, request=request)
+        response["Vary"] = w3c.VARY
+        response["Link"] = w3c.LDP_RESOURCE
+        return response
 
     @extend_schema(
         tags=["annotations"],

@@ -35,6 +35,7 @@ from .exports import (
     export_database,
     filter_status,
 )
+from .public import published_article, published_articles, revision_text
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
 
 __all__ = [
@@ -68,8 +69,11 @@ __all__ = [
     "export_database",
     "filter_status",
     "orphan_list",
+    "published_article",
+    "published_articles",
     "review_queue",
     "review_queue_choices",
+    "revision_text",
     "with_editor_fixes",
     "with_links",
     "with_visible_status",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import annotate, articles, desk, orphans, review, session
+from . import annotate, articles, desk, orphans, public, review, session
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
@@ -42,5 +42,13 @@ urlpatterns = [
         "articles/<int:article_id>/copy/<int:annotation_id>/",
         orphans.article_copy_verdict,
         name="article-copy-verdict",
+    ),
+    # Public fact-check pages (no login)
+    path("factchecks/", public.factcheck_index, name="factcheck-index"),
+    path("factchecks/<int:article_id>/", public.factcheck_article, name="factcheck-article"),
+    path(
+        "factchecks/<int:article_id>/verdicts/<int:annotation_id>/",
+        public.factcheck_verdict,
+        name="factcheck-verdict",
     ),
 ]
