@@ -11,6 +11,7 @@ from .annotations import (
     orphan_list,
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
+from .claims import SimilarPassage, similar_passages
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
 from .exports import (
     ARTICLE_FIELDS,
@@ -23,6 +24,13 @@ from .exports import (
     filter_status,
 )
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
+from .search import (
+    article_snippets,
+    filter_annotations,
+    filter_articles,
+    in_rank_order,
+    ranked_article_ids,
+)
 
 __all__ = [
     "ARTICLE_FIELDS",
@@ -31,6 +39,7 @@ __all__ = [
     "ROW_KEYS",
     "DuplicateSource",
     "DuplicateVerdict",
+    "SimilarPassage",
     "annotation_export_chunks",
     "annotation_export_queryset",
     "annotation_history",
@@ -38,6 +47,7 @@ __all__ = [
     "annotation_with_article",
     "annotations_for_api",
     "article_list",
+    "article_snippets",
     "article_with_duplicates",
     "article_workbench_annotations",
     "articles_with_counts",
@@ -45,8 +55,13 @@ __all__ = [
     "author_status_counts",
     "duplicate_verdicts",
     "export_database",
+    "filter_annotations",
+    "filter_articles",
     "filter_status",
+    "in_rank_order",
     "orphan_list",
+    "ranked_article_ids",
     "review_queue",
     "review_queue_choices",
+    "similar_passages",
 ]

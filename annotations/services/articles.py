@@ -15,6 +15,7 @@ from ..models import Action, Annotation, Article, ArticleRevision
 from ..policy import Act
 from .annotations import set_status
 from .events import record_event
+from .search import article_sentences_index
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def article_import(
     article.full_clean()
     with transaction.atomic():
         article.save()
+        article_sentences_index(article=article)
     return ImportResult(article, created=True, near_duplicate_of=duplicate_of)
 
 
@@ -153,6 +155,7 @@ def article_replace_text(
                 f"the new text of article #{article.pk} is already another article's text; "
                 "not replacing it"
             ) from None
+        article_sentences_index(article=article)
         summary = _reanchor_annotations(article, old_text, old_revision, actor)
     return ImportResult(
         article,
