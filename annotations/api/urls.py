@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import similar, views
 
 urlpatterns = [
     path("articles/", views.ArticleList.as_view(), name="api-article-list"),
@@ -17,6 +17,16 @@ urlpatterns = [
         "annotations/<int:annotation_id>/review/",
         views.AnnotationReview.as_view(),
         name="api-annotation-review",
+    ),
+    path(
+        "articles/<int:article_id>/similar/",
+        similar.ArticleSimilar.as_view(),
+        name="api-article-similar",
+    ),
+    path(
+        "annotations/<int:annotation_id>/similar/",
+        similar.AnnotationSimilar.as_view(),
+        name="api-annotation-similar",
     ),
     path(
         "annotations/<int:annotation_id>/history/",
