@@ -13,7 +13,11 @@ from ..models import Status, Verdict
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
-    articles = selectors.article_list(q=q)
+    articles = list(selectors.article_list(q=q))
+    if q:
+        snippets = selectors.article_snippets([a.pk for a in articles], q)
+        for article in articles:
+            article.snippet = snippets.get(article.pk)
     template = "articles/article_list.html"
     context = {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status}
     if request.htmx:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import annotate, articles, orphans, review
+from . import annotate, articles, claims, orphans, review
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
@@ -40,5 +40,17 @@ urlpatterns = [
         "articles/<int:article_id>/copy/<int:annotation_id>/",
         orphans.article_copy_verdict,
         name="article-copy-verdict",
+    ),
+    # The same claim elsewhere
+    path(
+        "annotations/<int:annotation_id>/similar/",
+        claims.annotation_similar,
+        name="annotation-similar",
+    ),
+    path("articles/<int:article_id>/similar/", claims.article_similar, name="article-similar"),
+    path(
+        "articles/<int:article_id>/same-claim/<int:annotation_id>/",
+        claims.article_same_claim,
+        name="article-same-claim",
     ),
 ]
