@@ -4,7 +4,7 @@ Quality: the seed articles plus short articles holding paraphrases and hard nega
 (bench/claims_set.py); for each claim quoted from a seed, recall@1 and recall@5 of a
 passage stating it, and the precision of what the page shows (score >= the threshold).
 Speed: 10,000 synthetic articles; p50/p95 of a similar-claims query, against a brute-force
-re-rank of every sentence as the baseline, and the cost of indexing. Run on SQLite, then
+scan of every sentence as the baseline, and the cost of indexing. Run on SQLite, then
 on PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -89,12 +89,15 @@ def load_quality_set() -> dict[str, object]:
     return seeds
 
 
-def quality(seeds: dict) -> tuple[float, float, dict[float, tuple[float, int]]]:
-    """recall@1, recall@5, and {threshold: (precision, shown)} over the labelled claims."""
+def quality(seeds: dict) -> tuple[float, float, dict[float, tuple[float, int, float]]]:
+    """recall@1, recall@5, and {threshold: (precision, shown, recall)} over the claims:
+    the precision of the passages scoring at least the threshold, how many there are, and
+    the share of claims with a right passage among them."""
     from annotations.selectors import similar_passages
 
     hits1 = hits5 = 0
     shown: list[tuple[float, bool]] = []
+    best_right: list[float] = []
     for prefix, phrase, positives, _negatives in CLAIMS:
         article = seeds[prefix]
         start = article.text.index(phrase)
@@ -109,11 +112,15 @@ def quality(seeds: dict) -> tuple[float, float, dict[float, tuple[float, int]]]:
         hits1 += bool(flags[:1] and flags[0])
         hits5 += any(flags)
         shown += [(p.score, f) for p, f in zip(results, flags, strict=True)]
+        best_right.append(
+            max((p.score for p, f in zip(results, flags, strict=True) if f), default=0)
+        )
     n = len(CLAIMS)
     table = {}
     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
         above = [f for s, f in shown if s >= threshold]
-        table[threshold] = (sum(above) / len(above) if above else 1.0, len(above))
+        recall = sum(best >= threshold for best in best_right) / n
+        table[threshold] = (sum(above) / len(above) if above else 1.0, len(above), recall)
     return hits1 / n, hits5 / n, table
 
 
@@ -155,7 +162,8 @@ def synthetic_corpus(count: int) -> float:
 
 def speed() -> tuple[list[float], float]:
     """Similar-claims query times (ms) for random spans, and the brute-force baseline (ms)."""
-    from annotations.lib import similarity
+    from rapidfuzz import fuzz, process
+
     from annotations.models import Article, ArticleSentence
     from annotations.selectors import similar_passages
 
@@ -169,13 +177,13 @@ def speed() -> tuple[list[float], float]:
         began = time.perf_counter()
         similar_passages(article=article, start=start, end=end, limit=10)
         times.append((time.perf_counter() - began) * 1000)
+    # The baseline: what one would write without an index, rapidfuzz's C scan of every
+    # sentence of the other articles (token-set ratio), best ten kept.
+    texts = list(ArticleSentence.objects.values_list("article_id", "text"))
     began = time.perf_counter()
     for article in picks[:BASELINE_QUERIES]:
-        texts = list(
-            ArticleSentence.objects.exclude(article=article).values_list("text", flat=True)
-        )
-        scores = similarity.score_all(article.text[:120], texts)
-        sorted(scores, reverse=True)[:10]
+        others = [t for a, t in texts if a != article.pk]
+        process.extract(article.text[:120], others, scorer=fuzz.token_set_ratio, limit=10)
     baseline = (time.perf_counter() - began) * 1000 / BASELINE_QUERIES
     return times, baseline
 
@@ -189,10 +197,13 @@ def run(db: str, articles: int) -> int:
         from annotations.lib.similarity import SHOWN_THRESHOLD
 
         print(f"[{db}] labelled claims: {len(CLAIMS)}; recall@1 {r1:.2f}, recall@5 {r5:.2f}")
-        for threshold, (precision, count) in table.items():
+        for threshold, (precision, count, recall) in table.items():
             mark = "  <- the page's threshold" if threshold == SHOWN_THRESHOLD else ""
-            print(f"[{db}]   score >= {threshold:.2f}: precision {precision:.2f} ({count}){mark}")
-        precision = table.get(SHOWN_THRESHOLD, (0.0, 0))[0]
+            print(
+                f"[{db}]   score >= {threshold:.2f}: precision {precision:.2f} of {count} "
+                f"passages, a right one for {recall:.2f} of the claims{mark}"
+            )
+        precision = table.get(SHOWN_THRESHOLD, (0.0, 0, 0.0))[0]
         failed += r5 < RECALL5_GOAL or precision < PRECISION_GOAL
         began = time.perf_counter()
         indexing = synthetic_corpus(articles)
@@ -210,8 +221,8 @@ def run(db: str, articles: int) -> int:
         p95 = statistics.quantiles(times, n=20)[-1]
         print(
             f"[{db}] similar claims over {articles:,} articles: p50 {p50:.1f} ms, p95 "
-            f"{p95:.1f} ms ({len(times)} queries); brute-force re-rank of every sentence "
-            f"{baseline:.0f} ms a query, {baseline / p50:.0f}x slower than p50"
+            f"{p95:.1f} ms ({len(times)} queries); baseline, a rapidfuzz scan of every "
+            f"sentence: {baseline:.0f} ms a query, {baseline / p50:.1f}x our p50"
         )
         if db == "postgres" and p95 > P95_GOAL_MS:
             failed += 1

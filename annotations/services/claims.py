@@ -10,7 +10,13 @@ from .. import policy
 from ..lib import similarity
 from ..models import Annotation, Article
 from ..policy import Act
-from .annotations import annotation_create, check_span, evidence_list, lock_article
+from .annotations import (
+    annotation_create,
+    check_not_copied,
+    check_span,
+    evidence_list,
+    lock_article,
+)
 
 # The passage must share this much with the quote (score without rarity weights), so a
 # verdict cannot be carried onto words that do not state the claim at all.
@@ -31,12 +37,7 @@ def annotation_copy_claim(
             raise ValidationError(
                 {"copied_from": "That verdict is on this article already; pick another passage."}
             )
-        earlier = Annotation.objects.filter(
-            article=article, copied_from=original, author=author
-        ).first()
-        if earlier is not None:
-            message = f"You already applied this verdict here (annotation #{earlier.pk})."
-            raise ValidationError({"copied_from": message})
+        check_not_copied(original, article, author)
         current = lock_article(article.pk)
         quote = current.text[start:end] if 0 <= start < end <= len(current.text) else ""
         check_span(current.text, start, end, quote)

@@ -1,9 +1,8 @@
 """Full-text `?q=` on the API lists, and the two similar-claims endpoints."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from annotations import services
+from tests.api_clients import client_for
 from tests.factories import make_annotation, make_user
 from tests.seeds import load_seeds, span
 
@@ -18,10 +17,7 @@ SIMILAR_ANNOTATION_QUERIES = 8
 
 @pytest.fixture
 def client(db):
-    user = make_user("reader", groups=("reviewer",))
-    _, key = services.api_token_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client = client_for(make_user("reader", groups=("reviewer",)))
     assert client.get("/api/v1/articles/").status_code == 200  # records last_used
     return client
 

@@ -4,19 +4,12 @@ claim in another article from the card in two clicks."""
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import EDITOR_GROUP, REVIEWER_GROUP, Annotation, Status
+from annotations.models import REVIEWER_GROUP, Annotation, Status
+from tests.browser.test_orphans import roles  # noqa: F401 (the role groups, put back)
 from tests.factories import make_annotation, make_user
 from tests.seeds import load_seeds
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    from django.contrib.auth.models import Group
-
-    for name in (REVIEWER_GROUP, EDITOR_GROUP):
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.mark.django_db(transaction=True)

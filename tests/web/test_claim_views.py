@@ -38,7 +38,8 @@ def test_article_text_is_escaped_in_snippets(sam, db):
         raw=b"T\nThe <script>alert(1)</script> Kursk plan.\n", source_file="x.txt"
     )
     html = sam.get("/", {"q": "kursk"}).content.decode()
-    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "Kursk</mark>" in html  # PostgreSQL's headline drops tag-like words
 
 
 def test_card_list_and_its_no_js_page(sam, seeds):
