@@ -186,7 +186,7 @@ def score_all(query: str, texts: list[str]) -> list[float]:
     return [score(q, f, idf) for f in found]
 
 
-def search_terms(text: str, *, limit: int = 8) -> list[str]:
+def search_terms(text: str, *, limit: int = 6) -> list[str]:
     """The words to fetch candidates with: the text's distinct numbers, then its content
     words longest first (a long word is usually a rarer one), unstemmed, at most `limit`."""
     seen: dict[str, None] = {}
