@@ -118,6 +118,11 @@ def next_status(status: str, act: str) -> str | None:
     return TRANSITIONS.get((status, act))
 
 
+def statuses_allowing(act: str) -> tuple[str, ...]:
+    """The statuses from which `act` is possible: what a query for candidates filters on."""
+    return tuple(status for status in Status.values if (status, act) in TRANSITIONS)
+
+
 # Who may do what -----------------------------------------------------------------------
 
 
@@ -128,6 +133,7 @@ def _author_only(verb: str) -> Callable[[object, Annotation], str]:
     return rule
 
 
+_REVIEWERS_ONLY = "Only reviewers can annotate."
 _EDITORS_ONLY = {
     Act.APPROVE: "Only editors decide on annotations.",
     Act.REJECT: "Only editors decide on annotations.",
@@ -143,10 +149,10 @@ def check_role(user, act: str) -> None:
         raise PermissionDenied(_EDITORS_ONLY[act])
 
 
-def _editor_not_own(noun: str) -> Callable[[object, Annotation], str]:
+def _editor_not_own(act: str, noun: str) -> Callable[[object, Annotation], str]:
     def rule(user, annotation: Annotation) -> str:
         if not is_editor(user):
-            return _EDITORS_ONLY[Act.REOPEN if noun == "reopens" else Act.APPROVE]
+            return _EDITORS_ONLY[act]
         if is_author(user, annotation):
             return f"Nobody {noun} their own annotation."
         return ""
@@ -163,21 +169,18 @@ def _reattach_rule(user, annotation: Annotation) -> str:
 
 
 def _copy_rule(user, annotation: Annotation) -> str:
-    return "" if can_annotate(user) else "Only reviewers can annotate."
+    return "" if can_annotate(user) else _REVIEWERS_ONLY
 
 
 def _importer_rule(user, annotation: Annotation) -> str:
     return ""  # the importer acts on the text, not on anybody's behalf
 
 
-_decide = _editor_not_own("decides on")
 ROLE_RULES: dict[str, Callable[[object, Annotation], str]] = {
     Act.EDIT: _author_only("edit"),
     Act.WITHDRAW: _author_only("withdraw"),
-    Act.APPROVE: _decide,
-    Act.REJECT: _decide,
-    Act.REQUEST_CHANGES: _decide,
-    Act.REOPEN: _editor_not_own("reopens"),
+    **{act: _editor_not_own(act, "decides on") for act in DECISIONS},
+    Act.REOPEN: _editor_not_own(Act.REOPEN, "reopens"),
     Act.REATTACH: _reattach_rule,
     Act.COPY: _copy_rule,
     Act.REANCHOR: _importer_rule,
@@ -240,7 +243,7 @@ def allows(user, act: str, annotation: Annotation) -> bool:
 
 def check_annotate(user) -> None:
     if not can_annotate(user):
-        raise PermissionDenied("Only reviewers can annotate.")
+        raise PermissionDenied(_REVIEWERS_ONLY)
 
 
 def check_review(user) -> None:

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from .. import policy
 from ..lib import anchoring
-from ..models import Annotation, Article, Status
+from ..models import Annotation, Article
+from ..policy import Act
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ def duplicate_verdicts(*, article: Article, user) -> list[DuplicateSource]:
         return []
     sources = {other.pk: DuplicateSource(other) for other in others}
     annotations = list(
-        Annotation.objects.filter(article_id__in=sources, orphaned=False)
-        .exclude(status=Status.REJECTED)
+        Annotation.objects.filter(
+            article_id__in=sources, orphaned=False, status__in=policy.statuses_allowing(Act.COPY)
+        )
         .select_related("author")
         .prefetch_related("evidence")
         .order_by("article_id", "start", "end", "id")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
+from .. import policy
 from ..models import Annotation, Article, Status
+from ..policy import Act
 
 QUEUE_PAGE = 50
 
@@ -16,7 +18,7 @@ def review_queue(
     """Pending annotations, oldest first, with author, article text and evidence. The
     article comes in one extra query (not a join) so its text is not repeated per row.
     Orphans wait on /orphans/ for re-attachment, not here."""
-    qs = Annotation.objects.filter(status=Status.PENDING, orphaned=False)
+    qs = Annotation.objects.filter(status__in=policy.statuses_allowing(Act.APPROVE), orphaned=False)
     if article_id:
         qs = qs.filter(article_id=article_id)
     if verdict:
