@@ -36,7 +36,9 @@ class SimilarPassageSerializer(serializers.Serializer):
     quote = serializers.CharField(help_text="The passage: that article's text[start:end].")
     score = serializers.FloatField(help_text="0 to 1; the page shows those at `threshold` or up.")
     annotations = SimilarAnnotationSerializer(
-        many=True, help_text="Live, not rejected annotations on words inside the passage."
+        many=True,
+        help_text="Live annotations on words inside the passage whose verdict can be "
+        "carried over (not rejected ones).",
     )
 
 

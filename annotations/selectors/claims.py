@@ -14,10 +14,12 @@ from operator import or_
 from django.db import connection
 from django.db.models import Q
 
+from .. import policy
 from ..lib import search as searchlib
 from ..lib import sentences as sentencelib
 from ..lib import similarity
-from ..models import Annotation, Article, Status
+from ..models import Annotation, Article
+from ..policy import Act
 
 CANDIDATES = 60
 LIMIT_MAX = 50
@@ -128,10 +130,11 @@ def _attach(passages: list[SimilarPassage]) -> None:
     overlap = reduce(
         or_, (Q(article_id=p.article_id, start__lt=p.end, end__gt=p.start) for p in passages)
     )
+    # The verdicts that can be carried over, as the rule book says (not rejected ones).
     annotations = list(
-        Annotation.objects.filter(overlap, orphaned=False)
-        .exclude(status=Status.REJECTED)
-        .order_by("start", "id")
+        Annotation.objects.filter(
+            overlap, orphaned=False, status__in=policy.statuses_allowing(Act.COPY)
+        ).order_by("start", "id")
     )
     for passage in passages:
         passage.title = titles.get(passage.article_id, "")

@@ -133,3 +133,18 @@ def test_normalised_text_is_what_gets_indexed():
     article = services.article_import(raw=raw, source_file="e.txt").article
     assert "Café" in article.text
     assert found("café") == [article.pk]
+
+
+def test_rejected_verdicts_are_not_offered(reviewer, editor):
+    seeds = load_seeds()
+    given = make_annotation(seeds["004"], reviewer, "50,000 soldiers")
+    services.annotation_review(
+        annotation_id=given.pk,
+        editor=editor,
+        expected_version=given.version,
+        decision="reject",
+        comment="Not a claim.",
+    )
+    start, end = span(seeds["001"], "nearly 50,000-strong enemy group")
+    results = selectors.similar_passages(article=seeds["001"], start=start, end=end, limit=5)
+    assert results and not any(p.annotations for p in results)
