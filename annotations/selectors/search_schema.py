@@ -78,23 +78,35 @@ def ensure(connection) -> None:
 
 
 def _pg_ensure(cursor, table: str, columns: tuple[str, ...], expression: str) -> None:
+    """Add what is missing only: an ALTER on a table with pending trigger events fails."""
     column = SEARCH_COLUMN
-    cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} tsvector")
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = %s AND column_name = %s",
+        [table, column],
+    )
+    if cursor.fetchone() is None:
+        cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} tsvector")
     cursor.execute(
         f"CREATE OR REPLACE FUNCTION {table}_{column}_fill() RETURNS trigger "
         f"LANGUAGE plpgsql AS $$ BEGIN NEW.{column} := {expression.format(r='NEW.')}; "
         "RETURN NEW; END $$"
     )
     cursor.execute(
-        f"CREATE OR REPLACE TRIGGER {table}_{column} BEFORE INSERT OR UPDATE OF "
-        f"{', '.join(columns)} ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_{column}_fill()"
+        "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass",
+        [f"{table}_{column}", table],
     )
+    if cursor.fetchone() is None:
+        cursor.execute(
+            f"CREATE TRIGGER {table}_{column} BEFORE INSERT OR UPDATE OF {', '.join(columns)} "
+            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_{column}_fill()"
+        )
     cursor.execute(
         f"UPDATE {table} SET {column} = {expression.format(r='')} WHERE {column} IS NULL"
     )
-    cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {table}_{column}_gin ON {table} USING gin ({column})"
-    )
+    cursor.execute("SELECT to_regclass(%s)", [f"{table}_{column}_gin"])
+    if cursor.fetchone()[0] is None:
+        cursor.execute(f"CREATE INDEX {table}_{column}_gin ON {table} USING gin ({column})")
 
 
 def drop(connection) -> None:

@@ -148,3 +148,19 @@ def test_rejected_verdicts_are_not_offered(reviewer, editor):
     start, end = span(seeds["001"], "nearly 50,000-strong enemy group")
     results = selectors.similar_passages(article=seeds["001"], start=start, end=end, limit=5)
     assert results and not any(p.annotations for p in results)
+
+
+def test_ensure_puts_back_a_trigger_a_table_rebuild_dropped():
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER annotations_article_fts_ai")
+        else:
+            cursor.execute("DROP TRIGGER annotations_article_search ON annotations_article")
+    services.article_import(raw=b"T\nThe quokka census.\n", source_file="q1.txt")
+    assert found("quokka") == []  # what a rebuilt table would do without its trigger
+    call_command("migrate", verbosity=0)  # nothing to apply; post_migrate checks the indexes
+    second = services.article_import(raw=b"T\nA second quokka count.\n", source_file="q2.txt")
+    assert second.article.pk in found("quokka")
