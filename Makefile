@@ -22,11 +22,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_articles seeds/
-	$(BIN)/python manage.py setup_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	PORT=$(PORT) $(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production way: settings come from the environment only (DEBUG=0 unless set,
 # SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL, WORKBENCH_ORG_*; see README).

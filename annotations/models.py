@@ -97,6 +97,9 @@ class Annotation(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     deleted = models.BooleanField(default=False)
+    # The browser's key for one draft: a save sent again (its answer was lost) finds the
+    # annotation it already made instead of making a second one.
+    client_key = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -117,6 +120,11 @@ class Annotation(models.Model):
                 condition=Q(status__in=Status.values), name="annotation_status_valid"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_valid"),
+            models.UniqueConstraint(
+                fields=["author", "client_key"],
+                condition=~Q(client_key=""),
+                name="annotation_unique_client_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "start"], name="annotation_article_start"),

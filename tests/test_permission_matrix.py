@@ -131,6 +131,21 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", article, logged_in(200)),
         Case("POST", article, logged_in(405)),
     ],
+    "articles/<int:article_id>/cards/": [
+        # A page of the desk's card list (htmx); without htmx, back to the page.
+        Case("GET", lambda w: article(w) + "cards/", logged_in(302)),
+        Case(
+            "GET",
+            lambda w: article(w) + "cards/",
+            logged_in(200, anonymous=401),
+            headers=lambda w: {"HX-Request": "true"},
+        ),
+        Case("POST", lambda w: article(w) + "cards/", logged_in(405)),
+    ],
+    "session/": [
+        Case("GET", lambda w: "/session/", everyone(200)),
+        Case("POST", lambda w: "/session/", everyone(405)),
+    ],
     "articles/<int:article_id>/annotations/new/": [
         Case("GET", lambda w: article(w) + "annotations/new/", logged_in(200)),
         Case("POST", lambda w: article(w) + "annotations/new/", logged_in(302), new_annotation),

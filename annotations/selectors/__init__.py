@@ -12,6 +12,18 @@ from .annotations import (
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
 from .claims import SimilarPassage, similar_passages
+from .desk import (
+    CARD_PAGE,
+    CardFilter,
+    desk_authors,
+    desk_card,
+    desk_cards,
+    desk_counts,
+    desk_orphans,
+    desk_spans,
+    with_editor_fixes,
+    with_links,
+)
 from .duplicates import DuplicateSource, DuplicateVerdict, duplicate_verdicts
 from .exports import (
     ARTICLE_FIELDS,
@@ -33,6 +45,14 @@ from .search import (
 )
 
 __all__ = [
+    "CARD_PAGE",
+    "CardFilter",
+    "desk_authors",
+    "desk_card",
+    "desk_cards",
+    "desk_counts",
+    "desk_orphans",
+    "desk_spans",
     "ARTICLE_FIELDS",
     "EXPORT_CHUNK_SIZE",
     "QUEUE_PAGE",
@@ -63,5 +83,7 @@ __all__ = [
     "ranked_article_ids",
     "review_queue",
     "review_queue_choices",
+    "with_editor_fixes",
+    "with_links",
     "similar_passages",
 ]

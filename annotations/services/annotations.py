@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .. import policy
 from ..lib import anchoring
@@ -73,51 +73,67 @@ def annotation_create(
     note: str = "",
     evidence: Iterable[dict] | None = None,
     copied_from: Annotation | None = None,
+    client_key: str = "",
 ) -> Annotation:
+    """A new annotation. With a `client_key` the same draft sent twice (the first answer was
+    lost) returns the annotation the first one made, and nothing is written again."""
     policy.check_annotate(author)
+    if client_key:
+        earlier = Annotation.all_objects.filter(author=author, client_key=client_key).first()
+        if earlier is not None:
+            return earlier
     note = clean_note(note)
     links = clean_evidence(evidence)
     check_verdict(verdict, links)
-    with transaction.atomic():
-        # Offsets are checked against the text as it is now, and the text cannot change
-        # until this annotation is stored: a re-import waits, then re-anchors it.
-        current = lock_article(article.pk)
-        check_span(current.text, start, end, quote)
-        prefix, suffix = textlib.context(current.text, start, end)
-        annotation = Annotation(
-            article=current,
-            author=author,
-            start=start,
-            end=end,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            verdict=verdict,
-            note=note,
-            revision=current.revision,
-            copied_from=copied_from,
-        )
-        annotation.full_clean()
-        annotation.save()
-        EvidenceLink.objects.bulk_create(EvidenceLink(annotation=annotation, **e) for e in links)
-        changes = {
-            "start": {"before": None, "after": start},
-            "end": {"before": None, "after": end},
-            "verdict": {"before": None, "after": verdict},
-            "note": {"before": None, "after": note},
-            "evidence": {"before": None, "after": links},
-        }
-        if copied_from is not None:
-            record_event(
-                annotation,
-                author,
-                Action.COPIED,
-                changes=changes,
-                comment=f"Copied from annotation #{copied_from.pk} on article "
-                f"#{copied_from.article_id}.",
+    try:
+        with transaction.atomic():
+            # Offsets are checked against the text as it is now, and the text cannot change
+            # until this annotation is stored: a re-import waits, then re-anchors it.
+            current = lock_article(article.pk)
+            check_span(current.text, start, end, quote)
+            prefix, suffix = textlib.context(current.text, start, end)
+            annotation = Annotation(
+                article=current,
+                author=author,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                verdict=verdict,
+                note=note,
+                revision=current.revision,
+                copied_from=copied_from,
+                client_key=client_key,
             )
-        else:
-            record_event(annotation, author, Action.CREATED, changes=changes)
+            annotation.full_clean()
+            annotation.save()
+            EvidenceLink.objects.bulk_create(
+                EvidenceLink(annotation=annotation, **e) for e in links
+            )
+            changes = {
+                "start": {"before": None, "after": start},
+                "end": {"before": None, "after": end},
+                "verdict": {"before": None, "after": verdict},
+                "note": {"before": None, "after": note},
+                "evidence": {"before": None, "after": links},
+            }
+            if copied_from is not None:
+                record_event(
+                    annotation,
+                    author,
+                    Action.COPIED,
+                    changes=changes,
+                    comment=f"Copied from annotation #{copied_from.pk} on article "
+                    f"#{copied_from.article_id}.",
+                )
+            else:
+                record_event(annotation, author, Action.CREATED, changes=changes)
+    except IntegrityError:
+        # The same draft arrived twice at once: the other request stored it.
+        if not client_key:
+            raise
+        return Annotation.all_objects.get(author=author, client_key=client_key)
     annotation.article = article
     return annotation
 

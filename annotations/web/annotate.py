@@ -4,7 +4,6 @@ creates, edits or withdraws an annotation. Function views; htmx gets the named p
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import policy, selectors, services
 from ..models import Annotation, Article
+from . import desk
 from .forms import AnnotationForm, DeleteAnnotationForm, EditAnnotationForm, NewAnnotationForm
-from .workbench import workbench_context
+from .session import desk_login_required
 
 DETAIL = "annotate/article_detail.html"
 FORM_PAGE = "annotate/article_annotation_form.html"
-SAVED = "annotate/article_saved.html"
 
 
 def _form_context(article: Article, form: AnnotationForm, annotation=None, **extra) -> dict:
@@ -43,30 +42,71 @@ def _form_response(request, article, form, annotation=None, *, status=200, **ext
     return render(request, template, context, status=status)
 
 
-def _saved(request: HttpRequest, article: Article, *, focus: int | None = None) -> HttpResponse:
-    """After a write: htmx gets a fresh closed form plus the text and panel out of band;
-    without JavaScript, back to the article."""
+def _saved(
+    request: HttpRequest, annotation: Annotation, *, new: bool = False, removed: bool = False
+) -> HttpResponse:
+    """After a write: htmx gets a closed form and what changed (the touched text, the card,
+    the counts); without JavaScript, back to the article at the card."""
+    article = annotation.article
     if request.htmx:
-        context = workbench_context(request, article, focus=focus)
-        context["form"] = NewAnnotationForm()
-        context["action"] = reverse("article-annotation-new", args=[article.pk])
-        return render(request, SAVED, context)
+        return desk.changed(
+            request,
+            article,
+            ranges=[(annotation.start, annotation.end)],
+            card=None if removed else annotation.pk,
+            removed=annotation.pk if removed else None,
+            new=new,
+        )
     url = reverse("article-detail", args=[article.pk])
-    return redirect(f"{url}#card-{focus}" if focus else url)
+    return redirect(url if removed else f"{url}#card-{annotation.pk}")
 
 
-@login_required
+def _edit_form(request: HttpRequest, annotation: Annotation) -> tuple[EditAnnotationForm, str]:
+    """The edit form filled from the annotation, and why it cannot be saved, if it cannot."""
+    form = EditAnnotationForm(
+        initial={
+            "verdict": annotation.verdict,
+            "note": annotation.note,
+            "version": annotation.version,
+        },
+        evidence=[{"url": e.url, "title": e.title} for e in annotation.evidence.all()],
+    )
+    problem = ""
+    try:
+        policy.check(request.user, policy.Act.EDIT, annotation)
+    except services.Conflict as exc:
+        problem = exc.message
+    return form, problem
+
+
+@desk_login_required
 @require_GET
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(selectors.article_with_duplicates(), pk=article_id)
-    context = workbench_context(request, article)
+    context = desk.desk_context(request, article)
     context["form"] = NewAnnotationForm()
     context["action"] = reverse("article-annotation-new", args=[article.pk])
     context["duplicates"] = selectors.duplicate_verdicts(article=article, user=request.user)
+    editing = request.GET.get("edit", "")
+    if editing.isdigit() and len(editing) < 12:
+        # "Edit and resubmit" lands here with the form already open on that annotation.
+        annotation = Annotation.objects.filter(pk=int(editing), article=article).first()
+        if annotation is not None and policy.allows(request.user, policy.Act.EDIT, annotation):
+            form, problem = _edit_form(request, annotation)
+            context |= {
+                "form": form,
+                "annotation": annotation,
+                "action": reverse("annotation-edit", args=[annotation.pk]),
+                "form_open": True,
+                "problem": problem,
+                # The page's JavaScript needs a blank form for the next new annotation.
+                "blank_form": NewAnnotationForm(),
+                "new_action": context["action"],
+            }
     return render(request, DETAIL, context)
 
 
-@login_required
+@desk_login_required
 @require_http_methods(["GET", "POST"])
 def article_annotation_new(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
@@ -83,7 +123,7 @@ def article_annotation_new(request: HttpRequest, article_id: int) -> HttpRespons
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            return _saved(request, article, focus=annotation.pk)
+            return _saved(request, annotation, new=True)
     return _form_response(request, article, form, status=422)
 
 
@@ -97,25 +137,13 @@ def _own_annotation(request: HttpRequest, annotation_id: int, act: str) -> Annot
     return annotation
 
 
-@login_required
+@desk_login_required
 @require_http_methods(["GET", "POST"])
 def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
     annotation = _own_annotation(request, annotation_id, policy.Act.EDIT)
     article = annotation.article
     if request.method == "GET":
-        form = EditAnnotationForm(
-            initial={
-                "verdict": annotation.verdict,
-                "note": annotation.note,
-                "version": annotation.version,
-            },
-            evidence=[{"url": e.url, "title": e.title} for e in annotation.evidence.all()],
-        )
-        problem = ""
-        try:
-            policy.check(request.user, policy.Act.EDIT, annotation)
-        except services.Conflict as exc:
-            problem = exc.message
+        form, problem = _edit_form(request, annotation)
         return _form_response(request, article, form, annotation, problem=problem)
     form = EditAnnotationForm(request.POST)
     if form.is_valid():
@@ -132,11 +160,11 @@ def annotation_edit(request: HttpRequest, annotation_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            return _saved(request, article, focus=annotation.pk)
+            return _saved(request, annotation)
     return _form_response(request, article, form, annotation, status=422)
 
 
-@login_required
+@desk_login_required
 @require_POST
 def annotation_delete(request: HttpRequest, annotation_id: int) -> HttpResponse:
     annotation = _own_annotation(request, annotation_id, policy.Act.WITHDRAW)
@@ -163,4 +191,4 @@ def annotation_delete(request: HttpRequest, annotation_id: int) -> HttpResponse:
             stale=True,
             problem=exc.message,
         )
-    return _saved(request, article)
+    return _saved(request, annotation, removed=True)

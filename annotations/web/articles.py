@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from .. import selectors
 from ..models import Status, Verdict
+from .export_menu import export_menu
 
 
 @login_required
@@ -24,6 +25,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         template += "#article-table"
     else:
         context |= my_annotations_context(request.user)
+        context["export"] = export_menu(request.user)
     return render(request, template, context)
 
 

@@ -82,9 +82,13 @@ class NewAnnotationForm(AnnotationForm):
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     quote = forms.CharField(strip=False, widget=forms.HiddenInput)
+    # The draft's key from the browser, so a save sent again is not stored twice.
+    client_key = forms.RegexField(
+        regex=r"^[A-Za-z0-9-]{8,64}$", required=False, widget=forms.HiddenInput
+    )
 
     def service_kwargs(self) -> dict:
-        keys = ("start", "end", "quote", "verdict", "note", "evidence")
+        keys = ("start", "end", "quote", "verdict", "note", "evidence", "client_key")
         return {k: self.cleaned_data[k] for k in keys}
 
 

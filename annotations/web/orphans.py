@@ -15,8 +15,8 @@ from .. import policy, selectors, services
 from ..lib import render as renderlib
 from ..models import Annotation, Article, ArticleRevision
 from ..policy import Act
+from . import desk
 from .forms import DeleteAnnotationForm, ReattachForm
-from .workbench import workbench_context
 
 ORPHANS = "orphans/orphans.html"
 REATTACH = "orphans/orphans_reattach.html"
@@ -173,7 +173,12 @@ def article_copy_verdict(request: HttpRequest, article_id: int, annotation_id: i
     if problem:
         context = duplicates_context(request, article) | {"problem": problem}
         return render(request, DUPLICATES + "#duplicate-verdicts", context, status=409)
-    context = workbench_context(request, article, focus=copy.pk) | duplicates_context(
-        request, article
+    return desk.changed(
+        request,
+        article,
+        ranges=[(copy.start, copy.end)],
+        card=copy.pk,
+        new=True,
+        template=COPIED,
+        extra=duplicates_context(request, article),
     )
-    return render(request, COPIED, context)

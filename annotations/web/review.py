@@ -152,6 +152,7 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
             "decision": form.cleaned_data["decision"],
             "verdict": form.cleaned_data["verdict"],
             "note": form.cleaned_data["note"],
+            "evidence": form.evidence_rows(),
         }
         return _render_queue(
             request, filters, query, status=422, item_error=item_error, focus_id=annotation.pk

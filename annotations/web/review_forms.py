@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from django import forms
 
 from ..models import Verdict
@@ -36,7 +38,19 @@ class DecisionForm(forms.Form):
                 kwargs["verdict"] = data["verdict"]
             if "note" in self.data:  # a missing field leaves the note alone, never blanks it
                 kwargs["note"] = data["note"]
+            if "evidence_url" in self.data:  # likewise the links: only when the rows were sent
+                kwargs["evidence"] = self.evidence_rows()
         return kwargs
+
+    def evidence_rows(self) -> list[dict]:
+        """The evidence rows sent with a fix; blank rows are dropped, the service checks."""
+        urls = self.data.getlist("evidence_url")
+        titles = self.data.getlist("evidence_title")
+        rows = [
+            {"url": (u or "").strip(), "title": (t or "").strip()}
+            for u, t in zip_longest(urls, titles)
+        ]
+        return [r for r in rows if r["url"] or r["title"]]
 
 
 class ReopenForm(forms.Form):

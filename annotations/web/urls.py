@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import annotate, articles, claims, orphans, review
+from . import annotate, articles, claims, desk, orphans, review, session
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
@@ -13,6 +13,8 @@ urlpatterns = [
         annotate.article_annotation_new,
         name="article-annotation-new",
     ),
+    path("session/", session.session_state, name="session-state"),
+    path("articles/<int:article_id>/cards/", desk.article_cards, name="article-cards"),
     path("annotations/<int:annotation_id>/edit/", annotate.annotation_edit, name="annotation-edit"),
     path(
         "annotations/<int:annotation_id>/delete/",

@@ -303,7 +303,7 @@ def test_selection_outside_the_article_is_refused(page, live_server, login, revi
     page.evaluate(
         """() => {
           const title = document.querySelector('#article-title').firstChild;
-          const text = document.querySelector('#article-text .article-text span').firstChild;
+          const text = document.querySelector('#article-text .article-text .seg').firstChild;
           const range = document.createRange();
           range.setStart(title, 2); range.setEnd(text, 4);
           const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);

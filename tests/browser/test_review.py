@@ -130,9 +130,11 @@ def test_round_trip_approve_request_changes_resubmit_approve(
     expect(card).to_contain_text("Changes requested")
     expect(card.locator(".review-comment")).to_contain_text("Name the speaker.")
     page.screenshot(path=str(artifacts / "review-article-card.png"))
-    card.get_by_role("link", name="Edit").click()
+    # "Edit and resubmit" opens the edit form directly, its note field ready.
     form = page.locator("#annotation-form")
+    expect(form).to_be_visible()
     expect(form.locator("h2")).to_have_text("Edit annotation")
+    expect(form.locator("textarea[name=note]")).to_be_focused()
     form.locator("textarea[name=note]").fill("The reporter's own judgement, not a quoted source.")
     form.get_by_role("button", name="Save").click()
     expect(page.locator(f"#card-{second.pk} .badge")).to_have_text("Pending")

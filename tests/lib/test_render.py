@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.lib.render import Segment, Span, segments
+from annotations.lib.render import Segment, Span, chunks, chunks_touching, segments, segments_html
 
 
 def test_no_spans_is_one_plain_segment():
@@ -112,3 +112,55 @@ def test_segments_rebuild_text_and_cover_exactly_the_containing_spans(text, raw)
         for pos in range(seg.start, seg.end):
             assert set(seg.ids) == {s.id for s in valid if s.start <= pos < s.end}
         assert set(seg.verdicts) == {s.verdict for s in valid if s.id in seg.ids}
+
+
+# Chunks: the unit a save redraws -------------------------------------------------------
+
+VERDICTS = ("verified", "disputed", "opinion")
+texts = st.text(alphabet=st.sampled_from("ab \n.é😀"), max_size=300)
+
+
+@given(texts, st.integers(min_value=5, max_value=60))
+def test_chunks_cover_the_text_in_order_and_blocks_hold_whole_lines(text, target):
+    cs = chunks(text, target)
+    assert "".join(text[c.start : c.end] for c in cs) == text
+    assert all(a.end == b.start for a, b in zip(cs, cs[1:], strict=False))
+    for c in cs:
+        if c.block:
+            assert c.start == 0 or text[c.start - 1] == "\n"
+            assert c.end == len(text) or text[c.end - 1] == "\n"
+
+
+@settings(max_examples=200)
+@given(texts, st.data())
+def test_windowed_segments_agree_with_the_whole_text(text, data):
+    n = len(text)
+    spans = []
+    if n:
+        for i in range(data.draw(st.integers(0, 8))):
+            start = data.draw(st.integers(0, n - 1))
+            end = data.draw(st.integers(start + 1, n))
+            spans.append(Span(i + 1, start, end, data.draw(st.sampled_from(VERDICTS))))
+    whole = segments(text, spans)
+    for c in chunks(text, 40):
+        part = segments(text, spans, c.start, c.end)
+        assert "".join(s.text for s in part) == text[c.start : c.end]
+        for s in part:
+            # The same spans cover it, outermost first, as in the whole-text segments.
+            cover = next(w for w in whole if w.start <= s.start < w.end)
+            assert s.ids == cover.ids and s.verdicts == cover.verdicts
+            if s.end < cover.end:
+                assert s.ends == ()  # cut by the chunk, not the end of a span
+            else:
+                assert s.ends == cover.ends
+
+
+def test_chunks_touching_a_span():
+    cs = chunks("aaaa\nbbbb\ncccc\n", 5)
+    assert [(c.start, c.end) for c in chunks_touching(cs, 6, 11)] == [(5, 10), (10, 15)]
+
+
+def test_segments_html_escapes_the_text():
+    html = segments_html(segments('<b>"x"</b> & y', [Span(3, 0, 3, "opinion")]))
+    assert "<b>" not in html and "&lt;b&gt;" in html and "&quot;x&quot;" in html
+    assert 'data-ids="3"' in html and 'class="seg hl hl-opinion depth-1 end-opinion"' in html

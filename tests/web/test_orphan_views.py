@@ -228,7 +228,8 @@ def test_apply_with_htmx_swaps_section_text_and_panel(rita, reviewer, other_revi
     assert (carried.verdict, carried.note) == ("disputed", "Numbers differ.")
     assert body.lstrip().startswith('<section id="duplicate-verdicts"')
     assert f'href="#card-{carried.pk}"' in body and "Applied here" in body
-    assert 'id="article-text" class="article-body" hx-swap-oob="true"' in body
+    assert 'class="chunk" data-start="0" hx-swap-oob="true"' in body
+    assert '<ol id="card-inbox" hidden hx-swap-oob="true">' in body
     assert f'id="card-{carried.pk}"' in body
     assert f'data-ids="{carried.pk}"' in body
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -39,7 +40,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  login {username:<9} password {password}")
             else:
                 self.stdout.write(f"  login {username:<9} (exists; password unchanged)")
+        # `make run` serves on $PORT; say the address that is really served.
+        port = os.environ.get("PORT", "8000")
         self.stdout.write(
-            "Demo users ready at http://127.0.0.1:8000/ "
+            f"Demo users ready at http://127.0.0.1:{port}/ "
             "(new passwords: manage.py setup_demo --reset-passwords)"
         )

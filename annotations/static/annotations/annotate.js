@@ -1,11 +1,11 @@
-// Annotate page: turn a text selection into code point offsets, open the verdict form,
-// move between annotations from the keyboard. The server re-checks every offset.
+// Annotate page: turn a text selection into code point offsets, open the verdict form in a
+// panel that stays in view, move between annotations. The server re-checks every offset.
+// annotate-cards.js, annotate-draft.js and annotate-caret.js use window.WorkbenchDesk.
 (function () {
   "use strict";
 
   const VERDICT_KEYS = { 1: "verified", 2: "disputed", 3: "opinion" };
-  let pending = null; // {start, end, quote, rect} of the current selection
-  let lastPosition = null; // where the form was shown, re-applied after htmx swaps it
+  let pending = null; // {start, end, quote, rect, range} of the current selection
   let clickCycle = { key: "", index: 0 };
 
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -14,6 +14,7 @@
   const workbench = () => $(".workbench");
   const canAnnotate = () => workbench() && workbench().dataset.annotate === "on";
   const formBox = () => $("#annotation-form");
+  const narrow = () => window.matchMedia("(max-width: 900px)").matches;
 
   function isTyping(el) {
     if (!el) return false;
@@ -31,16 +32,26 @@
     box.hidden = !text;
   }
 
-  // Place an absolutely positioned box under a viewport rect, inside the reading column.
-  function placeUnder(box, rect) {
+  // The verdict toolbar goes under the selection, or above it near the window's bottom.
+  function placeAdder(adder, rect) {
     const host = $(".reading");
-    if (!box || !host || !rect) return;
+    if (!adder || !host || !rect) return;
     const hostRect = host.getBoundingClientRect();
-    const top = rect.bottom - hostRect.top + 8;
-    const maxLeft = Math.max(0, host.clientWidth - box.offsetWidth);
-    const left = Math.min(Math.max(0, rect.left - hostRect.left), maxLeft);
-    box.style.top = top + "px";
-    box.style.left = left + "px";
+    const below = rect.bottom + 8 + adder.offsetHeight <= window.innerHeight;
+    const top = below ? rect.bottom - hostRect.top + 8 : rect.top - hostRect.top - adder.offsetHeight - 8;
+    const maxLeft = Math.max(0, host.clientWidth - adder.offsetWidth);
+    adder.style.top = top + "px";
+    adder.style.left = Math.min(Math.max(0, rect.left - hostRect.left), maxLeft) + "px";
+  }
+
+  // The form is a fixed panel (CSS): beside the text on wide windows, a bottom sheet on
+  // narrow ones. There, scroll the passage into the part of the window left above it.
+  function keepPassageVisible(box, rect) {
+    if (!rect || !narrow()) return;
+    const room = window.innerHeight - box.offsetHeight;
+    if (rect.top < 8 || rect.bottom > room - 8) {
+      window.scrollBy({ top: rect.top - Math.max(8, (room - rect.height) / 3), behavior: "instant" });
+    }
   }
 
   // Keep the chosen passage visibly marked while focus is in the form (the browser's own
@@ -61,15 +72,10 @@
     const box = formBox();
     if (box && !box.hidden && box.contains(document.activeElement)) return;
     const picked = readSelection();
-    if (picked.empty) {
+    if (picked.empty || picked.error) {
       pending = null;
       hideAdder();
-      return;
-    }
-    if (picked.error) {
-      pending = null;
-      hideAdder();
-      showMessage(picked.error);
+      showMessage(picked.error || "");
       return;
     }
     showMessage("");
@@ -77,7 +83,7 @@
     const adder = $("#adder");
     if (adder) {
       adder.hidden = false;
-      placeUnder(adder, picked.rect);
+      placeAdder(adder, picked.rect);
     }
   }
 
@@ -90,8 +96,7 @@
     const form = box.querySelector("form");
     form.reset();
     $$(".field-error, .form-problem", box).forEach((el) => el.remove());
-    const rows = $$(".evidence-row", box);
-    rows.slice(1).forEach((r) => r.remove());
+    $$(".evidence-row", box).slice(1).forEach((r) => r.remove());
   }
 
   // A copy of the blank "new annotation" form, put back when an edit form is closed.
@@ -99,6 +104,9 @@
   function rememberBlankForm() {
     const box = formBox();
     if (box && box.dataset.mode === "new") blankForm = box.cloneNode(true);
+    // Opened on an edit ("Edit and resubmit"): the page sends the blank form alongside.
+    const spare = document.getElementById("blank-annotation-form");
+    if (!blankForm && spare) blankForm = spare.content.firstElementChild.cloneNode(true);
   }
 
   function restoreBlankForm() {
@@ -111,27 +119,42 @@
     return fresh;
   }
 
-  function openNewForm(verdict) {
-    if (!pending) return;
-    const box = restoreBlankForm();
-    if (!box) return;
-    resetNewForm(box);
-    const form = box.querySelector("form");
-    form.elements.start.value = pending.start;
-    form.elements.end.value = pending.end;
-    form.elements.quote.value = pending.quote;
-    const preview = box.querySelector('[data-role="quote-preview"]');
-    if (preview) preview.textContent = pending.quote;
-    setVerdict(form, verdict);
-    markPending(pending.range);
-    hideAdder();
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function showForm(box, rect) {
     box.hidden = false;
-    lastPosition = pending.rect;
-    placeUnder(box, pending.rect);
-    const note = form.elements.note;
+    keepPassageVisible(box, rect);
+    const note = box.querySelector("textarea");
     if (note) note.focus({ preventScroll: true });
   }
 
+  // Open the new-annotation form on `span` ({start, end, quote, range?, rect?}).
+  function openNewForm(verdict, span) {
+    span = span || pending;
+    if (!span) return null;
+    const box = restoreBlankForm();
+    if (!box) return null;
+    resetNewForm(box);
+    const form = box.querySelector("form");
+    form.elements.start.value = span.start;
+    form.elements.end.value = span.end;
+    form.elements.quote.value = span.quote;
+    // One key per draft: the server stores a draft sent twice only once.
+    if (form.elements.client_key) form.elements.client_key.value = span.key || newKey();
+    const preview = box.querySelector('[data-role="quote-preview"]');
+    if (preview) preview.textContent = span.quote;
+    if (verdict) setVerdict(form, verdict);
+    markPending(span.range || null);
+    hideAdder();
+    showForm(box, span.rect);
+    document.dispatchEvent(new CustomEvent("desk:form-opened", { detail: { box: box } }));
+    return box;
+  }
+
+  // Esc and Cancel close the form; the draft stays in the browser (annotate-draft.js).
   function closeForm() {
     const box = formBox();
     markPending(null);
@@ -143,77 +166,22 @@
     if (box.contains(document.activeElement)) document.activeElement.blur();
     box.hidden = true;
     if (box.dataset.mode === "edit") restoreBlankForm();
-  }
-
-  function cards() {
-    return $$("#annotation-panel .cards:not(.orphans) > .card");
+    document.dispatchEvent(new CustomEvent("desk:form-closed"));
   }
 
   function highlightsOf(id) {
     return $$("#article-text [data-ids]").filter((el) => el.dataset.ids.split(" ").includes(String(id)));
   }
 
-  function focusCard(card, opts) {
-    if (!card) return;
-    $$(".card.is-current").forEach((c) => c.classList.remove("is-current"));
+  function markCurrent(id) {
     $$("#article-text .is-current").forEach((el) => el.classList.remove("is-current"));
-    card.classList.add("is-current");
-    card.focus({ preventScroll: true });
-    card.scrollIntoView({ block: "nearest", behavior: "smooth" });
-    const marks = highlightsOf(card.dataset.id);
+    const marks = highlightsOf(id);
     marks.forEach((el) => el.classList.add("is-current"));
-    if (opts && opts.scrollText && marks[0]) {
-      marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
-    }
-  }
-
-  function moveCard(step) {
-    const list = cards();
-    if (!list.length) return;
-    const current = list.indexOf(document.activeElement.closest ? document.activeElement.closest(".card") : null);
-    const currentIndex = current >= 0 ? current : list.findIndex((c) => c.classList.contains("is-current"));
-    let next = currentIndex < 0 ? (step > 0 ? 0 : list.length - 1) : currentIndex + step;
-    next = Math.max(0, Math.min(list.length - 1, next));
-    focusCard(list[next], { scrollText: true });
-  }
-
-  function openCard(card) {
-    if (!card) return;
-    const edit = card.querySelector('[data-action="edit"]');
-    if (edit) {
-      edit.click();
-    } else {
-      focusCard(card, { scrollText: true });
-    }
-  }
-
-  // Evidence rows: add / remove.
-  function addEvidenceRow(form) {
-    const list = form.querySelector('[data-role="evidence-rows"]');
-    const first = list.querySelector(".evidence-row");
-    const row = first.cloneNode(true);
-    row.classList.remove("has-error");
-    $$(".field-error", row).forEach((e) => e.remove());
-    $$("input", row).forEach((i) => (i.value = ""));
-    list.appendChild(row);
-    row.querySelector("input").focus();
-  }
-
-  function removeEvidenceRow(button) {
-    const row = button.closest(".evidence-row");
-    const list = row.parentElement;
-    if (list.querySelectorAll(".evidence-row").length > 1) {
-      row.remove();
-      const last = list.querySelector(".evidence-row:last-child input");
-      if (last) last.focus();
-    } else {
-      $$("input", row).forEach((i) => (i.value = ""));
-      $$(".field-error", row).forEach((e) => e.remove());
-    }
+    return marks;
   }
 
   document.addEventListener("mouseup", (event) => {
-    if (event.target.closest && event.target.closest("#adder, #annotation-form")) return;
+    if (event.target.closest && event.target.closest("#adder, #annotation-form, dialog")) return;
     // Let the browser finish updating the selection first.
     window.setTimeout(onSelectionDone, 0);
   });
@@ -227,27 +195,32 @@
     }
     const action = target.closest("[data-action]");
     if (action) {
-      const form = action.closest("form");
       if (action.dataset.action === "close-form") closeForm();
-      if (action.dataset.action === "add-evidence" && form) addEvidenceRow(form);
-      if (action.dataset.action === "remove-evidence") removeEvidenceRow(action);
       return;
     }
     const mark = target.closest("#article-text [data-ids]");
     const sel = window.getSelection();
-    if (mark && (!sel || sel.isCollapsed)) {
+    if (mark && (!sel || sel.isCollapsed) && window.WorkbenchDesk.focusCardById) {
       // Repeated clicks on the same overlap cycle through its annotations, innermost first.
       const ids = mark.dataset.ids.split(" ").reverse();
       const key = mark.dataset.ids;
       clickCycle = clickCycle.key === key ? { key, index: (clickCycle.index + 1) % ids.length } : { key, index: 0 };
-      focusCard(document.getElementById("card-" + ids[clickCycle.index]));
+      window.WorkbenchDesk.focusCardById(ids[clickCycle.index]);
     }
   });
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const box = formBox();
+    const inForm = box && !box.hidden && box.contains(event.target);
+    if (inForm && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      const form = box.querySelector("form");
+      if (form) form.requestSubmit();
+      event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") {
+      if ($("dialog[open]")) return;
       if ((box && !box.hidden) || !$("#adder")?.hidden) {
         closeForm();
         event.preventDefault();
@@ -267,19 +240,6 @@
         openNewForm(verdict);
         event.preventDefault();
       }
-      return;
-    }
-    if (event.key === "j" || event.key === "k") {
-      moveCard(event.key === "j" ? 1 : -1);
-      event.preventDefault();
-      return;
-    }
-    if (event.key === "Enter") {
-      const card = event.target.closest && event.target.closest(".card");
-      if (card && event.target === card) {
-        openCard(card);
-        event.preventDefault();
-      }
     }
   });
 
@@ -289,6 +249,15 @@
   });
 
   rememberBlankForm();
+  // Opened straight on an edit form: it is in view, its note field ready.
+  if (formBox() && !formBox().hidden && formBox().dataset.mode === "edit") {
+    window.requestAnimationFrame(() => focusOpenEdit(formBox()));
+  }
+  // A fresh CSRF token (after logging in again) goes into the kept blank form too.
+  document.addEventListener("desk:csrf", (event) => {
+    if (!blankForm) return;
+    blankForm.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach((i) => (i.value = event.detail.token));
+  });
 
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const box = formBox();
@@ -297,26 +266,40 @@
       markPending(null);
       rememberBlankForm();
       pending = null;
+      document.dispatchEvent(new CustomEvent("desk:form-closed"));
       return;
     }
+    let rect = null;
     if (box.dataset.mode === "edit") {
-      const mark = highlightsOf(box.dataset.annotation)[0];
-      const card = document.getElementById("card-" + box.dataset.annotation);
-      if (mark) lastPosition = mark.getBoundingClientRect();
-      else if (card) lastPosition = null;
+      const mark = markCurrent(box.dataset.annotation)[0];
+      if (mark) rect = mark.getBoundingClientRect();
     }
-    if (lastPosition) placeUnder(box, lastPosition);
+    box.hidden = false;
+    keepPassageVisible(box, rect);
     const problem = box.querySelector(".form-problem, .field-error");
     const first = problem ? box.querySelector(".has-error input, textarea, input[type=radio]") : box.querySelector("textarea");
     if (first) first.focus({ preventScroll: true });
+    document.dispatchEvent(new CustomEvent("desk:form-opened", { detail: { box: box } }));
   });
 
-  document.body.addEventListener("htmx:afterSettle", () => {
-    const panel = $("#annotation-panel");
-    if (panel && panel.dataset.focus) {
-      const card = document.getElementById("card-" + panel.dataset.focus);
-      delete panel.dataset.focus;
-      focusCard(card);
-    }
+  function focusOpenEdit(box) {
+    const mark = markCurrent(box.dataset.annotation)[0];
+    if (mark) mark.scrollIntoView({ block: "center" });
+    const note = box.querySelector("textarea");
+    if (note) note.focus({ preventScroll: true });
+  }
+
+  window.WorkbenchDesk = Object.assign(window.WorkbenchDesk || {}, {
+    $: $,
+    $$: $$,
+    textRoot: textRoot,
+    formBox: formBox,
+    isTyping: isTyping,
+    onSelectionDone: onSelectionDone,
+    openNewForm: openNewForm,
+    closeForm: closeForm,
+    setVerdict: setVerdict,
+    markCurrent: markCurrent,
+    highlightsOf: highlightsOf,
   });
 })();

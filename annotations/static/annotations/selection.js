@@ -62,5 +62,34 @@
     };
   }
 
-  window.WorkbenchSelection = { read: read, codePoints: codePoints };
+  // The DOM point at a code point offset: the segment holding it, then the UTF-16 index
+  // inside its text node. The inverse of pointToOffset, for ranges made from offsets.
+  function pointAt(root, offset) {
+    const segs = root.querySelectorAll(".seg[data-start]");
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (Number(segs[mid].dataset.start) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const seg = segs[lo];
+    if (!seg) return null;
+    const node = seg.firstChild || seg;
+    const chars = Array.from(seg.textContent);
+    const within = Math.max(0, Math.min(chars.length, offset - Number(seg.dataset.start)));
+    return { node: node, offset: chars.slice(0, within).join("").length };
+  }
+
+  function rangeOf(root, start, end) {
+    const a = pointAt(root, start);
+    const b = pointAt(root, end);
+    if (!a || !b) return null;
+    const range = document.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    return range;
+  }
+
+  window.WorkbenchSelection = { read: read, codePoints: codePoints, pointAt: pointAt, rangeOf: rangeOf };
 })();
