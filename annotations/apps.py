@@ -22,3 +22,4 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_search_indexes, sender=self)
+        from . import checks  # noqa: F401 (registers the deploy checks)

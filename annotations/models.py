@@ -10,6 +10,10 @@ REVIEWER_GROUP = "reviewer"
 EDITOR_GROUP = "editor"
 CONTEXT_MAX = 32
 URL_MAX = 2048
+# The claim as a fact-checker phrases it, for ClaimReview's claimReviewed: search engines
+# recommend at most 75 characters; longer is allowed up to CLAIM_MAX.
+CLAIM_RECOMMENDED = 75
+CLAIM_MAX = 150
 
 
 class Article(models.Model):
@@ -85,6 +89,15 @@ class Annotation(models.Model):
     suffix = models.CharField(max_length=CONTEXT_MAX, blank=True)
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     note = models.TextField(blank=True)
+    claim = models.CharField(
+        max_length=CLAIM_MAX,
+        blank=True,
+        default="",
+        # Also the database's default, so rows written by raw SQL (benchmarks, bulk loads)
+        # that predate the column stay valid.
+        db_default="",
+        help_text="The claim as the fact-checker phrases it; the quote stands in when blank.",
+    )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)
     # The editor's comment on the latest decision, shown on the reviewer's card.
     review_comment = models.TextField(blank=True)

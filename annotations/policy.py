@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import EDITOR_GROUP, REVIEWER_GROUP, Annotation, Status
 
@@ -262,3 +264,37 @@ def may_export_status(user, status: str) -> bool:
     if status == STATUS_ALL:
         return is_editor(user)
     return getattr(user, "is_authenticated", False)
+
+
+# Publishing ---------------------------------------------------------------------------
+
+
+def public_site_on() -> bool:
+    """Whether the public fact-check pages exist (setting WORKBENCH_PUBLIC_SITE)."""
+    return bool(settings.WORKBENCH_PUBLIC_SITE)
+
+
+# What anonymous readers may see: approved verdicts still attached to the current text.
+# Pending, rejected, sent-back, orphaned and withdrawn ones never show.
+PUBLIC_FIELDS = {"status": APPROVED, "orphaned": False, "deleted": False}
+PUBLIC_ANNOTATIONS = Q(**PUBLIC_FIELDS)
+
+
+def public_annotations_of(relation: str) -> Q:
+    """PUBLIC_ANNOTATIONS seen from a related model (e.g. `annotations` from Article)."""
+    return Q(**{f"{relation}__{name}": value for name, value in PUBLIC_FIELDS.items()})
+
+
+def is_public(annotation: Annotation) -> bool:
+    """Whether anyone, signed in or not, may read this annotation."""
+    return (
+        public_site_on()
+        and annotation.status == APPROVED
+        and not annotation.orphaned
+        and not getattr(annotation, "deleted", False)
+    )
+
+
+def may_read(user, annotation: Annotation) -> bool:
+    """Signed-in users read every live annotation; anonymous ones only public verdicts."""
+    return bool(getattr(user, "is_authenticated", False)) or is_public(annotation)

@@ -199,7 +199,7 @@ def _drf_serializers():
             fields = [
                 "id", "article", "start", "end", "quote", "prefix", "suffix", "verdict",
                 "note", "evidence", "status", "author", "created", "updated", "version",
-                "orphaned", "revision", "review_comment",
+                "orphaned", "revision", "review_comment", "claim",
             ]  # fmt: skip
 
     class LinkingBodySerializer(serializers.ModelSerializer):
@@ -233,12 +233,13 @@ def _drf_serializers():
         modified = serializers.DateTimeField(source="updated")
         generator = serializers.SerializerMethodField()
         generated = serializers.SerializerMethodField()
+        status = serializers.CharField()
 
         class Meta:
             model = Annotation
             fields = [
                 "id", "type", "motivation", "body", "target", "creator", "created",
-                "modified", "generator", "generated",
+                "modified", "generator", "status", "generated",
             ]  # fmt: skip
 
         def get_id(self, annotation):
@@ -260,17 +261,19 @@ def _drf_serializers():
             return body + links
 
         def get_target(self, annotation):
+            quote = {"type": "TextQuoteSelector", "exact": annotation.quote,
+                     "prefix": annotation.prefix, "suffix": annotation.suffix}  # fmt: skip
+            position = {"type": "TextPositionSelector", "start": annotation.start,
+                        "end": annotation.end}  # fmt: skip
             target = {
                 "type": "SpecificResource",
-                "source": f"{self.context['base_url']}/api/v1/articles/{annotation.article_id}/",
+                "source": f"{self.context['base_url']}/factchecks/{annotation.article_id}/",
                 "schema:version": annotation.revision,
                 "selector": [
-                    {"type": "TextQuoteSelector", "exact": annotation.quote,
-                     "prefix": annotation.prefix, "suffix": annotation.suffix},
-                    {"type": "TextPositionSelector", "start": annotation.start,
-                     "end": annotation.end},
+                    {"type": "CssSelector", "value": "#article-text", "refinedBy": quote},
+                    {"type": "CssSelector", "value": "#article-text", "refinedBy": position},
                 ],
-            }  # fmt: skip
+            }
             if annotation.article.url:
                 target["scope"] = annotation.article.url
             return target
@@ -286,6 +289,11 @@ def _drf_serializers():
 
         def get_generated(self, annotation):
             return self.context["generated"]
+
+        def to_representation(self, instance):
+            data = super().to_representation(instance)
+            data["schema:creativeWorkStatus"] = data.pop("status")
+            return data
 
     def rows():
         return (

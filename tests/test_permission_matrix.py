@@ -123,6 +123,8 @@ annotation = lambda w: f"/annotations/{w.annotation.pk}/"  # noqa: E731
 api_article = lambda w: f"/api/v1/articles/{w.article.pk}/"  # noqa: E731
 api_annotation = lambda w: f"/api/v1/annotations/{w.annotation.pk}/"  # noqa: E731
 
+W3C_ACCEPT = {"Accept": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'}
+
 # route (as the resolver spells it) -> the requests to try on it
 MATRIX: dict[str, list[Case]] = {
     # Browser pages ------------------------------------------------------------------------
@@ -238,7 +240,35 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", lambda w: same_claim(w) + span_query(w), logged_in(200)),
         Case("POST", same_claim, logged_in(302), span_data),
     ],
+    # Public fact-check pages: anyone, approved verdicts only ---------------------------------
+    "factchecks/": [
+        Case("GET", lambda w: "/factchecks/", everyone(200)),
+        Case("POST", lambda w: "/factchecks/", everyone(405)),
+    ],
+    "factchecks/<int:article_id>/": [
+        # Nothing approved yet: nothing published, for anybody.
+        Case("GET", lambda w: f"/factchecks/{w.article.pk}/", everyone(404)),
+        Case("GET", lambda w: f"/factchecks/{w.article.pk}/", everyone(200), prepare=approve),
+        Case("POST", lambda w: f"/factchecks/{w.article.pk}/", everyone(405), prepare=approve),
+    ],
+    "factchecks/<int:article_id>/verdicts/<int:annotation_id>/": [
+        Case(
+            "GET",
+            lambda w: f"/factchecks/{w.article.pk}/verdicts/{w.annotation.pk}/",
+            everyone(404),
+        ),
+        Case(
+            "GET",
+            lambda w: f"/factchecks/{w.article.pk}/verdicts/{w.annotation.pk}/",
+            everyone(200),
+            prepare=approve,
+        ),
+    ],
     # API ----------------------------------------------------------------------------------
+    "api/v1/articles/<int:article_id>/revisions/<int:number>/": [
+        Case("GET", lambda w: api_article(w) + "revisions/1/", api(200)),
+        Case("GET", lambda w: api_article(w) + "revisions/2/", api(404)),
+    ],
     "api/v1/articles/": [
         Case("GET", lambda w: "/api/v1/articles/", api(200)),
         Case("POST", lambda w: "/api/v1/articles/", api(405), lambda w: {"title": "x"}, json=True),
@@ -249,6 +279,7 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "api/v1/annotations/": [
         Case("GET", lambda w: "/api/v1/annotations/", api(200)),
+        Case("GET", lambda w: "/api/v1/annotations/", everyone(200), headers=lambda w: W3C_ACCEPT),
         Case(
             "POST",
             lambda w: "/api/v1/annotations/",
@@ -259,6 +290,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "api/v1/annotations/<int:annotation_id>/": [
         Case("GET", api_annotation, api(200)),
+        # The W3C representation: a pending verdict needs a login, an approved one not.
+        Case("GET", api_annotation, api(200), headers=lambda w: W3C_ACCEPT),
+        Case("GET", api_annotation, everyone(200), headers=lambda w: W3C_ACCEPT, prepare=approve),
         Case(
             "PATCH",
             api_annotation,

@@ -255,9 +255,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# The fact-checking organisation named as author in ClaimReview exports.
+# The fact-checking organisation named as author in ClaimReview exports. Without a URL,
+# the site's own address (as requested) stands in; `check --deploy` warns about that.
 WORKBENCH_ORG_NAME = os.environ.get("WORKBENCH_ORG_NAME", "Fact-check Workbench")
-WORKBENCH_ORG_URL = os.environ.get("WORKBENCH_ORG_URL", "http://127.0.0.1:8000/")
+WORKBENCH_ORG_URL = os.environ.get("WORKBENCH_ORG_URL", "")
+# The public fact-check pages (/factchecks/) and anonymous reads of approved annotations.
+WORKBENCH_PUBLIC_SITE = env_bool("WORKBENCH_PUBLIC_SITE", True)
 
 LOGGING = {
     "version": 1,

@@ -7,12 +7,22 @@ from rest_framework import serializers
 
 from annotations import selectors, services
 from annotations.exports import mapping
-from annotations.models import URL_MAX, Annotation, Article, ReviewEvent, Status, Verdict
+from annotations.models import CLAIM_MAX, URL_MAX, Annotation, Article, ReviewEvent, Status, Verdict
 
 from .filters import ID_MAX
 
 # Offsets are stored in a 32-bit integer column; larger numbers are refused up front.
 OFFSET_MAX = 2**31 - 1
+CLAIM_HELP = (
+    "The claim as the fact-checker phrases it, for ClaimReview's claimReviewed (75 "
+    "characters or fewer recommended); blank: the quote stands in."
+)
+
+
+def claim_field() -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=CLAIM_MAX, help_text=CLAIM_HELP
+    )
 
 
 class StrictSerializer(serializers.Serializer):
@@ -124,6 +134,7 @@ class AnnotationSerializer(serializers.Serializer):
     review_comment = serializers.CharField(
         read_only=True, help_text="The editor's comment on the latest decision."
     )
+    claim = serializers.CharField(read_only=True, help_text=CLAIM_HELP)
 
     def to_representation(self, instance: Annotation) -> dict:
         ((row, evidence),) = selectors.annotation_rows([instance])
@@ -163,6 +174,7 @@ class AnnotationCreateSerializer(StrictSerializer):
     evidence = EvidenceSerializer(
         many=True, required=False, help_text="A disputed verdict needs at least one link."
     )
+    claim = claim_field()
 
     def validate_article(self, value: int) -> Article:
         article = Article.objects.filter(pk=value).only("id", "text", "revision").first()
@@ -175,6 +187,7 @@ class AnnotationUpdateSerializer(StrictSerializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=services.NOTE_MAX)
     evidence = EvidenceSerializer(many=True, required=False)
+    claim = claim_field()
 
 
 class ReviewSerializer(StrictSerializer):
@@ -202,6 +215,7 @@ class ReviewSerializer(StrictSerializer):
         help_text="Fix-and-approve only.",
     )
     evidence = EvidenceSerializer(many=True, required=False, help_text="Fix-and-approve only.")
+    claim = claim_field()
 
 
 # Errors (for the schema) ----------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from . import similar, views
+from . import similar, views, w3c
 
 urlpatterns = [
     path("articles/", views.ArticleList.as_view(), name="api-article-list"),
     path("articles/<int:article_id>/", views.ArticleDetail.as_view(), name="api-article-detail"),
+    path(
+        "articles/<int:article_id>/revisions/<int:number>/",
+        w3c.RevisionText.as_view(),
+        name="api-article-revision",
+    ),
     path("annotations/", views.AnnotationListCreate.as_view(), name="api-annotation-list"),
     path(
         "annotations/<int:annotation_id>/",

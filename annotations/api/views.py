@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from annotations.models import Annotation
 from annotations.policy import Act
 
 from . import schema_docs as docs
+from . import w3c
 from .conditional import PreconditionFailed, etag, if_match_version, none_match
 from .filters import ID_MAX, AnnotationFilter, ArticleFilter
 from .pagination import IdCursorPagination
@@ -117,6 +118,8 @@ class AnnotationListCreate(generics.ListAPIView):
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     pagination_class = IdCursorPagination
+    # With the anno profile in Accept this is the W3C annotation container (api/w3c.py).
+    content_negotiation_class = w3c.W3CNegotiation
 
     def get_queryset(self):
         return selectors.annotations_for_api()
@@ -130,16 +133,26 @@ class AnnotationListCreate(generics.ListAPIView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [*super().get_permissions(), CanAnnotate()]
+        if self.request.method in ("GET", "HEAD") and w3c.wants_w3c(self.request):
+            return []  # the container answers anonymous readers with public verdicts only
         return super().get_permissions()
 
     @extend_schema(
         tags=["annotations"],
         summary="List annotations",
-        description="Live annotations in id order, filtered by the query parameters.",
+        description=(
+            "Live annotations in id order, filtered by the query parameters. With "
+            '`Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` this is '
+            "the W3C annotation container instead (README: W3C Web Annotation Protocol)."
+        ),
         responses={200: AnnotationSerializer, **docs.LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        if w3c.wants_w3c(request):
+            return w3c.container_response(request)
+        response = super().get(request, *args, **kwargs)
+        response["Vary"] = w3c.VARY
+        return response
 
     @extend_schema(
         tags=["annotations"],
@@ -166,10 +179,21 @@ class AnnotationListCreate(generics.ListAPIView):
 
 class AnnotationDetail(APIView):
     http_method_names = ["get", "patch", "delete", "head", "options"]
+    # With the anno profile in Accept the id answers as a W3C Web Annotation (api/w3c.py).
+    content_negotiation_class = w3c.W3CNegotiation
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD") and w3c.wants_w3c(self.request):
+            return []  # anonymous readers get public verdicts; w3c asks policy.may_read
+        return super().get_permissions()
 
     @extend_schema(
         tags=["annotations"],
         summary="One annotation",
+        description=(
+            'With `Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"` '
+            "the W3C Web Annotation, anonymously too for published verdicts."
+        ),
         responses={
             200: AnnotationSerializer,
             304: docs.NOT_MODIFIED,
@@ -179,7 +203,19 @@ class AnnotationDetail(APIView):
         parameters=[docs.ETAG_HEADER, docs.IF_NONE_MATCH],
     )
     def get(self, request, annotation_id: int):
-        return annotation_response(annotation_id, request=request)
+        if w3c.wants_w3c(request):
+            if request.user.is_anonymous and annotation_id > ID_MAX:
+                raise NotAuthenticated()
+            annotation = selectors.annotations_for_api().filter(pk=annotation_id).first()
+            if annotation is None:
+                if request.user.is_anonymous:
+                    raise NotAuthenticated()  # the same answer as for a verdict not public
+                raise NotFound()
+            return w3c.annotation_response(request, annotation)
+        response = annotation_response(annotation_id, request=request)
+        response["Vary"] = w3c.VARY
+        response["Link"] = w3c.LDP_RESOURCE
+        return response
 
     @extend_schema(
         tags=["annotations"],

@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# "assessing" is a term only in the context w3.org serves since 2021; the 2017 copy (as in
+# the w3c/web-annotation repository, issue #444) lacks it, and a 1.0 processor with that
+# copy would turn the motivation into a relative IRI. Defining it again, to the same IRI,
+# makes it expand the same with both versions.
+W3C_CONTEXT_VALUE = [W3C_CONTEXT, {"assessing": "oa:assessing"}]
+# Where the status of a verdict is written on a W3C annotation (schema: is in anno.jsonld).
+STATUS_TERM = "schema:creativeWorkStatus"
+# The element of the public article page whose text content is the article text, exactly:
+# the selectors count into it.
+TEXT_ELEMENT = "#article-text"
 W3C_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 
@@ -21,8 +31,8 @@ SCHEMA_ORG_CONTEXT = "https://schema.org"
 ARTICLE_KEYS = {
     "own": (),
     "w3c": ("article__url",),
-    "csv": ("article__title", "article__url"),
     "claimreview": ("article__title", "article__url", "article__source", "article_published"),
+    "csv": ("article__title", "article__url"),
 }  # article_published: "YYYY-MM-DD" or None
 
 # ClaimReview rating scale: 1 (worst) to 5 (best). Opinions are not claims and are left out.
@@ -55,6 +65,7 @@ CSV_HEADER = (
     "version",
     "revision",
     "orphaned",
+    "claim",
 )
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,6 +80,9 @@ class ExportContext:
     org_name: str = ""
     org_url: str = ""
     generator_name: str = "Fact-check Workbench"
+    # True while the public fact-check pages are on: targets and ClaimReview URLs point at
+    # them; off, at the API (which only signed-in users can read).
+    public: bool = True
 
     @cached_property
     def generator(self) -> dict:
@@ -81,6 +95,28 @@ class ExportContext:
 
     def article_url(self, article_id: int) -> str:
         return f"{self.base_url}/api/v1/articles/{article_id}/"
+
+    def revision_url(self, article_id: int, number: int) -> str:
+        """The plain text of one revision of an article (what an orphan's offsets count in)."""
+        return f"{self.base_url}/api/v1/articles/{article_id}/revisions/{number}/"
+
+    def public_article_url(self, article_id: int) -> str:
+        return f"{self.base_url}/factchecks/{article_id}/"
+
+    def article_page(self, article_id: int) -> str:
+        """Where a reader reads the article: the public page, or the API when it is off."""
+        return self.public_article_url(article_id) if self.public else self.article_url(article_id)
+
+    def review_url(self, article_id: int, annotation_id: int) -> str:
+        """A verdict on the public page (by fragment), or its API URL when that is off."""
+        if not self.public:
+            return self.annotation_url(annotation_id)
+        return f"{self.public_article_url(article_id)}#{verdict_anchor(annotation_id)}"
+
+
+def verdict_anchor(annotation_id: int) -> str:
+    """The id of a verdict's element on the public article page."""
+    return f"verdict-{annotation_id}"
 
 
 def to_own(row: dict, evidence: list[dict]) -> dict:
@@ -106,6 +142,7 @@ def to_own(row: dict, evidence: list[dict]) -> dict:
         "orphaned": bool(row["is_orphan"]),
         "revision": row["revision"],
         "review_comment": row["review_comment"],
+        "claim": row["claim"],
     }
 
 
@@ -119,7 +156,7 @@ def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -
     wherever it appears, so the output is as if each row had its own; never mutate it.
     The loop is written flat, without helpers: it runs once per exported row.
     """
-    base, generator, generated = ctx.base_url, ctx.generator, ctx.generated
+    base, generator, generated, public = ctx.base_url, ctx.generator, ctx.generated, ctx.public
     verdict_bodies: dict[str, dict] = {}
     creators: dict[str, dict] = {}
     sources: dict[int, str] = {}
@@ -150,23 +187,42 @@ def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -
                 source["label"] = title
             body.append({"type": "SpecificResource", "purpose": "linking", "source": source})
         article_id = row["article_id"]
-        article_source = sources.get(article_id)
-        if article_source is None:
-            article_source = sources[article_id] = f"{base}/api/v1/articles/{article_id}/"
+        quote_selector = {
+            "type": "TextQuoteSelector",
+            "exact": row["quote"],
+            "prefix": row["prefix"],
+            "suffix": row["suffix"],
+        }
+        position_selector = {
+            "type": "TextPositionSelector",
+            "start": row["start"],
+            "end": row["end"],
+        }
+        revision = row["revision"]
+        if public and not row["is_orphan"]:
+            source = sources.get(article_id)
+            if source is None:
+                source = sources[article_id] = ctx.public_article_url(article_id)
+            # Scoped to the element holding the text, so a client matching on the whole
+            # page (headings and all) still counts from the article's first character.
+            selector = [
+                {"type": "CssSelector", "value": TEXT_ELEMENT, "refinedBy": quote_selector},
+                {"type": "CssSelector", "value": TEXT_ELEMENT, "refinedBy": position_selector},
+            ]
+        else:
+            # Plain text, so the selectors count from its start: an orphan's earlier
+            # revision, or (public site off) the article's API resource, as before.
+            if row["is_orphan"]:
+                source = ctx.revision_url(article_id, revision)
+            else:
+                source = sources.get(article_id) or ctx.article_url(article_id)
+                sources[article_id] = source
+            selector = [quote_selector, position_selector]
         target = {
             "type": "SpecificResource",
-            "source": article_source,
-            # The article revision whose text the offsets point into (schema: is in anno.jsonld).
-            "schema:version": row["revision"],
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": row["quote"],
-                    "prefix": row["prefix"],
-                    "suffix": row["suffix"],
-                },
-                {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
-            ],
+            "source": source,
+            "schema:version": revision,
+            "selector": selector,
         }
         if article_url := row["article__url"]:
             target["scope"] = article_url
@@ -188,6 +244,7 @@ def to_w3c_chunk(chunk: Iterable[tuple[dict, list[dict]]], ctx: ExportContext) -
             "created": row["created_at"],
             "modified": row["updated_at"],
             "generator": generator,
+            STATUS_TERM: row["status"],
         }
         if generated:
             annotation["generated"] = generated
@@ -200,23 +257,22 @@ def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict 
     if rating is None:
         return None
     value, label = rating
-    appearance = {
-        "@type": "CreativeWork",
-        "url": row["article__url"] or ctx.article_url(row["article_id"]),
-        "headline": row["article__title"],
-    }
-    claim = {"@type": "Claim", "appearance": appearance}
+    article_id = row["article_id"]
+    seen_at = row["article__url"] or ctx.article_page(article_id)
+    appearance = {"@type": "CreativeWork", "url": seen_at, "headline": row["article__title"]}
+    claim = {"@type": "Claim", "appearance": appearance, "firstAppearance": appearance}
     published = row["article_published"]
     if published:
         appearance["datePublished"] = published
         claim["datePublished"] = published
     if row["article__source"]:
         claim["author"] = {"@type": "Organization", "name": row["article__source"]}
+        appearance["author"] = claim["author"]
     review = {
         "@context": SCHEMA_ORG_CONTEXT,
         "@type": "ClaimReview",
-        "url": ctx.annotation_url(row["id"]),
-        "claimReviewed": row["quote"],
+        "url": ctx.review_url(article_id, row["id"]),
+        "claimReviewed": row["claim"] or row["quote"],
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": value,
@@ -233,6 +289,8 @@ def to_claimreview(row: dict, evidence: list[dict], ctx: ExportContext) -> dict 
         review["reviewBody"] = row["note"]
     if evidence:
         review["citation"] = [link["url"] for link in evidence]
+    if row["status"] != "approved":
+        review["creativeWorkStatus"] = row["status"]
     return review
 
 
@@ -266,5 +324,6 @@ def to_csv_row(row: dict, evidence: list[dict]) -> list:
         row["version"],
         row["revision"],
         "true" if row["is_orphan"] else "false",
+        row["claim"],
     ]
     return [csv_safe(cell) for cell in cells]

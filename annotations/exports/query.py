@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .. import selectors
+from .. import policy, selectors
 from ..api.filters import AnnotationFilter
 from ..lib.isotime import iso
 from ..models import Annotation, Status
@@ -73,11 +73,13 @@ def export_queryset(params: Mapping[str, str]) -> QuerySet[Annotation]:
 
 
 def export_context(base_url: str) -> mapping.ExportContext:
+    base = base_url.rstrip("/")
     return mapping.ExportContext(
-        base_url=base_url.rstrip("/"),
+        base_url=base,
         generated=iso(timezone.now()),
         org_name=settings.WORKBENCH_ORG_NAME,
-        org_url=settings.WORKBENCH_ORG_URL,
+        org_url=settings.WORKBENCH_ORG_URL or f"{base}/",
+        public=policy.public_site_on(),
     )
 
 

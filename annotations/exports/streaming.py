@@ -33,7 +33,7 @@ def jsonld_body(
     empty collection has no page."""
     page_id = f"{collection_id}#page-1"
     head = {
-        "@context": mapping.W3C_CONTEXT,
+        "@context": mapping.W3C_CONTEXT_VALUE,
         "id": collection_id,
         "type": "AnnotationCollection",
         "label": "Fact-check annotations",

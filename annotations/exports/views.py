@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,8 +15,10 @@ from rest_framework.views import APIView
 
 from .. import policy
 from ..models import Status, Verdict
+from . import pages
+from .mapping import ExportContext
 from .query import ExportError, export_chunks, export_context, export_queryset
-from .streaming import FORMATS, export_stream
+from .streaming import FORMATS, ExportFormat, export_stream
 
 # What the OpenAPI schema says each body is: JSON documents are described as such, so
 # schema-driven clients (and checkers) parse them; line and table formats are text.
@@ -55,14 +60,38 @@ class ExportView(APIView):
         except ExportError as error:
             return Response(error.detail, status=400)
         ctx = export_context(request.build_absolute_uri("/"))
-        body = export_stream(
-            fmt, export_chunks(fmt, qs), ctx, collection_id=request.build_absolute_uri()
+        collection_id = pages.collection_iri(
+            request.build_absolute_uri(request.path), request.query_params
         )
+        params = request.query_params
+        if fmt.name == "jsonld" and ("page" in params or "page_size" in params):
+            try:
+                body = paged_body(fmt, qs, ctx, collection_id, request.query_params)
+            except pages.PageError as error:
+                code = 404 if isinstance(error, pages.NoSuchPage) else 400
+                return Response({"detail": str(error)}, status=code)
+        else:
+            body = export_stream(fmt, export_chunks(fmt, qs), ctx, collection_id=collection_id)
         response = StreamingHttpResponse(body, content_type=fmt.content_type)
         response["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
+        if not ctx.public:
+            # Said, not hidden: the links point at the API, which needs a login.
+            response["X-Public-Pages"] = "off; links point at the API"
         return response
+
+
+def paged_body(
+    fmt: ExportFormat, qs: QuerySet, ctx: ExportContext, collection_id: str, params: Mapping
+) -> Iterator[bytes]:
+    """One AnnotationPage of the W3C export (`?page=N&page_size=M`, from 0)."""
+    page = pages.whole_number(params.get("page"), name="page", default=0, low=0, high=10**9)
+    size = pages.page_size(params)
+    paging = pages.Paging(collection_id, total=qs.count(), size=size)
+    head = paging.page_head(page, part_of=paging.collection_head())
+    window = qs[page * size : (page + 1) * size]
+    return pages.page_body(export_chunks(fmt, window), ctx, head, iris=False)
 
 
 _PARAMETERS = [
@@ -77,6 +106,10 @@ _PARAMETERS = [
     OpenApiParameter("author", str, description="username"),
     OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="ISO 8601"),
     OpenApiParameter("include_orphans", bool, description="also annotations that lost their span"),
+]
+_PAGING = [
+    OpenApiParameter("page", int, description="one AnnotationPage, from 0"),
+    OpenApiParameter("page_size", int, description="annotations a page: 1 to 1,000, default 100"),
 ]
 _DESCRIPTIONS = {
     "jsonl": "Annotations in the project's own shape, one JSON object per line.",
@@ -93,10 +126,11 @@ def export_view(name: str):
         operation_id=f"export_{name}",
         summary=f"Export ({fmt.filename})",
         description=_DESCRIPTIONS[name] + " Streamed; filters as the annotation list.",
-        parameters=_PARAMETERS,
+        parameters=_PARAMETERS + (_PAGING if name == "jsonld" else []),
         responses={
             (200, fmt.content_type.split(";")[0]): OpenApiResponse(SCHEMA_TYPES[name]),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="bad filter values"),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="no such page (W3C pages)"),
             401: OpenApiResponse(OpenApiTypes.OBJECT, description="not logged in"),
             403: OpenApiResponse(OpenApiTypes.OBJECT, description="not allowed"),
         },

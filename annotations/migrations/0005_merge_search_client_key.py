@@ -1,14 +1,12 @@
-# Joins the search indexes (0005) with the drafts' client key (0003) from main.
+# Joins the search indexes (0005_search) with main's line (0003 client key, 0004 claim).
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0003_annotation_client_key'),
-        ('annotations', '0005_search'),
+        ("annotations", "0003_annotation_client_key"),
+        ("annotations", "0005_search"),
     ]
 
-    operations = [
-    ]
+    operations = []

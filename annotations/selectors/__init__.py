@@ -35,6 +35,7 @@ from .exports import (
     export_database,
     filter_status,
 )
+from .public import published_article, published_articles, revision_text
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
 from .search import (
     article_snippets,
@@ -80,9 +81,12 @@ __all__ = [
     "filter_status",
     "in_rank_order",
     "orphan_list",
+    "published_article",
+    "published_articles",
     "ranked_article_ids",
     "review_queue",
     "review_queue_choices",
+    "revision_text",
     "with_editor_fixes",
     "with_links",
     "similar_passages",

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from .. import policy
 from ..lib import anchoring
 from ..lib import text as textlib
-from ..models import Action, Annotation, Article, EvidenceLink, Verdict
+from ..models import CLAIM_MAX, Action, Annotation, Article, EvidenceLink, Verdict
 from ..policy import Act
 from .events import lock_annotation, record_event, save_new_version
 from .inputs import NOTE_MAX, clean_evidence, clean_user_text
@@ -62,6 +62,15 @@ def clean_note(note) -> str:
     return clean_user_text(note or "", field="note", max_length=NOTE_MAX)
 
 
+def clean_claim(claim) -> str:
+    """The claim as phrased by the fact-checker: one line, spaces collapsed."""
+    value = clean_user_text(claim or "", field="claim", max_length=CLAIM_MAX * 4)
+    value = " ".join(value.split())
+    if len(value) > CLAIM_MAX:
+        raise ValidationError({"claim": f"At most {CLAIM_MAX} characters (75 recommended)."})
+    return value
+
+
 def annotation_create(
     *,
     article: Article,
@@ -74,6 +83,7 @@ def annotation_create(
     evidence: Iterable[dict] | None = None,
     copied_from: Annotation | None = None,
     client_key: str = "",
+    claim: str = "",
 ) -> Annotation:
     """A new annotation. With a `client_key` the same draft sent twice (the first answer was
     lost) returns the annotation the first one made, and nothing is written again."""
@@ -83,6 +93,7 @@ def annotation_create(
         if earlier is not None:
             return earlier
     note = clean_note(note)
+    claim = clean_claim(claim)
     links = clean_evidence(evidence)
     check_verdict(verdict, links)
     try:
@@ -102,6 +113,7 @@ def annotation_create(
                 suffix=suffix,
                 verdict=verdict,
                 note=note,
+                claim=claim,
                 revision=current.revision,
                 copied_from=copied_from,
                 client_key=client_key,
@@ -118,6 +130,8 @@ def annotation_create(
                 "note": {"before": None, "after": note},
                 "evidence": {"before": None, "after": links},
             }
+            if claim:
+                changes["claim"] = {"before": None, "after": claim}
             if copied_from is not None:
                 record_event(
                     annotation,
@@ -138,7 +152,9 @@ def annotation_create(
     return annotation
 
 
-def apply_fields(annotation: Annotation, *, verdict, note, evidence) -> tuple[dict, list | None]:
+def apply_fields(
+    annotation: Annotation, *, verdict, note, evidence, claim=UNSET
+) -> tuple[dict, list | None]:
     """Set the given fields; return the before/after of what changed and new evidence."""
     changes: dict = {}
     links = None
@@ -157,6 +173,11 @@ def apply_fields(annotation: Annotation, *, verdict, note, evidence) -> tuple[di
         if note != annotation.note:
             changes["note"] = {"before": annotation.note, "after": note}
             annotation.note = note
+    if claim is not UNSET:
+        claim = clean_claim(claim)
+        if claim != annotation.claim:
+            changes["claim"] = {"before": annotation.claim, "after": claim}
+            annotation.claim = claim
     check_verdict(annotation.verdict, links if links is not None else current_links)
     return changes, links
 
@@ -177,13 +198,16 @@ def annotation_update(
     verdict=UNSET,
     note=UNSET,
     evidence=UNSET,
+    claim=UNSET,
 ) -> Annotation:
-    """The author edits verdict, note or evidence. Editing after "changes requested"
+    """The author edits verdict, note, evidence or claim. Editing after "changes requested"
     resubmits it for review. Approved and rejected annotations are locked."""
     with transaction.atomic():
         annotation = lock_annotation(annotation_id, expected_version)
         policy.check(actor, Act.EDIT, annotation)
-        changes, links = apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
+        changes, links = apply_fields(
+            annotation, verdict=verdict, note=note, evidence=evidence, claim=claim
+        )
         if not changes:
             return annotation
         set_status(annotation, Act.EDIT, changes)
@@ -279,4 +303,5 @@ def annotation_copy(*, original_id: int, article: Article, author) -> Annotation
             note=original.note,
             evidence=evidence_list(original),
             copied_from=original,
+            claim=original.claim,
         )

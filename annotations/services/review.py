@@ -35,6 +35,7 @@ def annotation_review(
     verdict=UNSET,
     note=UNSET,
     evidence=UNSET,
+    claim=UNSET,
 ) -> Annotation:
     """An editor decides on a pending annotation; with approve, they may fix the verdict,
     note or evidence in the same step (the event keeps before and after)."""
@@ -44,7 +45,7 @@ def annotation_review(
     comment = clean_comment(comment)
     if decision != Act.APPROVE and not comment:
         raise ValidationError({"comment": "Say why, so the reviewer can act on it."})
-    fixing = any(v is not UNSET for v in (verdict, note, evidence))
+    fixing = any(v is not UNSET for v in (verdict, note, evidence, claim))
     if fixing and decision != Act.APPROVE:
         raise ValidationError({"decision": "Only an approval can carry the editor's fix."})
     with transaction.atomic():
@@ -53,7 +54,9 @@ def annotation_review(
         # useful of the two reasons, even though their version is stale too.
         policy.check(editor, decision, annotation)
         check_version(annotation, expected_version)
-        changes, links = apply_fields(annotation, verdict=verdict, note=note, evidence=evidence)
+        changes, links = apply_fields(
+            annotation, verdict=verdict, note=note, evidence=evidence, claim=claim
+        )
         set_status(annotation, decision, changes)
         annotation.review_comment = comment
         save_new_version(annotation, links)

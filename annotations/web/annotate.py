@@ -67,6 +67,7 @@ def _edit_form(request: HttpRequest, annotation: Annotation) -> tuple[EditAnnota
         initial={
             "verdict": annotation.verdict,
             "note": annotation.note,
+            "claim": annotation.claim,
             "version": annotation.version,
         },
         evidence=[{"url": e.url, "title": e.title} for e in annotation.evidence.all()],

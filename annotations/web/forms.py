@@ -7,7 +7,7 @@ from itertools import zip_longest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ..models import Verdict
+from ..models import CLAIM_MAX, CLAIM_RECOMMENDED, Verdict
 from ..services.inputs import NOTE_MAX, clean_evidence_url
 
 SPAN_FIELDS = ("start", "end", "quote")
@@ -21,6 +21,13 @@ class AnnotationForm(forms.Form):
     )
     note = forms.CharField(
         required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    claim = forms.CharField(
+        required=False,
+        max_length=CLAIM_MAX,
+        label="Claim, as you would phrase it",
+        help_text=f"Optional; {CLAIM_RECOMMENDED} characters or fewer reads best in search "
+        "results. The quote stands in when it is blank.",
     )
     # Never rendered as an input: the rows come from evidence_url / evidence_title lists.
     # It exists so errors about the links as a whole have a field to live on.
@@ -88,7 +95,7 @@ class NewAnnotationForm(AnnotationForm):
     )
 
     def service_kwargs(self) -> dict:
-        keys = ("start", "end", "quote", "verdict", "note", "evidence", "client_key")
+        keys = ("start", "end", "quote", "verdict", "note", "evidence", "client_key", "claim")
         return {k: self.cleaned_data[k] for k in keys}
 
 
@@ -96,7 +103,7 @@ class EditAnnotationForm(AnnotationForm):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def service_kwargs(self) -> dict:
-        keys = ("verdict", "note", "evidence")
+        keys = ("verdict", "note", "evidence", "claim")
         return {k: self.cleaned_data[k] for k in keys}
 
 

@@ -153,6 +153,7 @@ def review_decide(request: HttpRequest, annotation_id: int) -> HttpResponse:
             "verdict": form.cleaned_data["verdict"],
             "note": form.cleaned_data["note"],
             "evidence": form.evidence_rows(),
+            "claim": form.cleaned_data["claim"],
         }
         return _render_queue(
             request, filters, query, status=422, item_error=item_error, focus_id=annotation.pk

@@ -6,7 +6,7 @@ from itertools import zip_longest
 
 from django import forms
 
-from ..models import Verdict
+from ..models import CLAIM_MAX, Verdict
 from ..services.inputs import NOTE_MAX
 
 DECISION_CHOICES = [
@@ -24,6 +24,7 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
     verdict = forms.ChoiceField(required=False, choices=Verdict.choices)
     note = forms.CharField(required=False, max_length=NOTE_MAX, strip=False)
+    claim = forms.CharField(required=False, max_length=CLAIM_MAX)
 
     def service_kwargs(self) -> dict:
         """Keyword arguments for services.annotation_review."""
@@ -40,6 +41,8 @@ class DecisionForm(forms.Form):
                 kwargs["note"] = data["note"]
             if "evidence_url" in self.data:  # likewise the links: only when the rows were sent
                 kwargs["evidence"] = self.evidence_rows()
+            if "claim" in self.data:
+                kwargs["claim"] = data["claim"]
         return kwargs
 
     def evidence_rows(self) -> list[dict]:

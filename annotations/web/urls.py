@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import annotate, articles, claims, desk, orphans, review, session
+from . import annotate, articles, claims, desk, orphans, public, review, session
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
@@ -54,5 +54,13 @@ urlpatterns = [
         "articles/<int:article_id>/same-claim/<int:annotation_id>/",
         claims.article_same_claim,
         name="article-same-claim",
+    ),
+    # Public fact-check pages (no login)
+    path("factchecks/", public.factcheck_index, name="factcheck-index"),
+    path("factchecks/<int:article_id>/", public.factcheck_article, name="factcheck-article"),
+    path(
+        "factchecks/<int:article_id>/verdicts/<int:annotation_id>/",
+        public.factcheck_verdict,
+        name="factcheck-verdict",
     ),
 ]

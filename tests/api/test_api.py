@@ -103,7 +103,7 @@ def test_article_detail_has_text(as_reviewer, article):
 def test_annotation_json_has_exactly_the_designed_fields(as_reviewer, disputed):
     (row,) = as_reviewer.get("/api/v1/annotations/").json()["results"]
     assert set(row) >= ANNOTATION_FIELDS
-    assert set(row) - ANNOTATION_FIELDS == {"orphaned", "revision", "review_comment"}
+    assert set(row) - ANNOTATION_FIELDS == {"orphaned", "revision", "review_comment", "claim"}
     assert row["author"] == "rita"
     assert row["evidence"] == [{"url": "https://example.org/source", "title": "Source"}]
     assert row["created"].endswith("Z") and row["version"] == 1

@@ -42,6 +42,7 @@ def row(**overrides) -> dict:
         "version": 3,
         "revision": 1,
         "review_comment": "",
+        "claim": "",
         "is_orphan": False,
         "created_at": "2026-03-01T09:30:00Z",
         "updated_at": "2026-03-02T10:00:05.123456Z",
@@ -65,7 +66,7 @@ EVIDENCE = [
 def to_w3c(row: dict, evidence: list[dict], ctx: m.ExportContext = CTX) -> dict:
     """One annotation mapped alone, standing on its own (with `@context`)."""
     (annotation,) = m.to_w3c_chunk([(row, evidence)], ctx)
-    return {"@context": m.W3C_CONTEXT, **annotation}
+    return {"@context": m.W3C_CONTEXT_VALUE, **annotation}
 
 
 def test_own_shape_has_exactly_the_design_fields_and_the_documented_extras():
@@ -89,13 +90,14 @@ def test_own_shape_has_exactly_the_design_fields_and_the_documented_extras():
         "orphaned": False,
         "revision": 1,
         "review_comment": "",
+        "claim": "",
     }
 
 
 def test_w3c_annotation_validates_and_carries_every_part():
     out = to_w3c(row(), EVIDENCE)
     validator("standaloneAnnotation").validate(out)
-    assert out["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert out["@context"] == ["http://www.w3.org/ns/anno.jsonld", {"assessing": "oa:assessing"}]
     assert out["id"] == "https://wb.example/api/v1/annotations/7/"
     verdict, note, *links = out["body"]
     assert (verdict["purpose"], verdict["value"]) == ("assessing", "disputed")
@@ -103,10 +105,10 @@ def test_w3c_annotation_validates_and_carries_every_part():
     assert [link["source"]["id"] for link in links] == [e["url"] for e in EVIDENCE]
     assert links[0]["source"]["label"] == "Budget 2026" and "label" not in links[1]["source"]
     target = out["target"]
-    assert target["source"] == "https://wb.example/api/v1/articles/2/"
+    assert target["source"] == "https://wb.example/factchecks/2/"
     assert target["scope"] == "https://news.example/bridge"
     assert target["schema:version"] == 1
-    quote, position = target["selector"]
+    quote, position = (s["refinedBy"] for s in target["selector"])
     assert quote == {
         "type": "TextQuoteSelector",
         "exact": "42 million euros",
@@ -135,6 +137,7 @@ def test_schema_rejects_what_the_model_forbids():
         {k: v for k, v in good.items() if k != "target"},
         good | {"created": "2026-03-01 09:30"},
         good | {"target": good["target"] | {"selector": good["target"]["selector"][::-1]}},
+        good | {"target": good["target"] | {"selector": [{"type": "CssSelector"}] * 2}},
         good | {"body": [{"type": "TextualBody", "purpose": "linking"}]},
     ]
     for bad in broken:
@@ -163,18 +166,68 @@ def test_claimreview_maps_verdicts_to_a_stated_scale_and_leaves_out_opinions():
             "url": "https://news.example/bridge",
             "headline": "Bridge costs",
             "datePublished": "2026-02-27",
+            "author": {"@type": "Organization", "name": "Example Times"},
         },
+        "firstAppearance": disputed["itemReviewed"]["appearance"],
         "datePublished": "2026-02-27",
         "author": {"@type": "Organization", "name": "Example Times"},
     }
+    assert disputed["url"] == "https://wb.example/factchecks/2/#verdict-7"
+    assert disputed["claimReviewed"] == "42 million euros"
+    assert "creativeWorkStatus" not in disputed
     assert disputed["citation"] == [e["url"] for e in EVIDENCE]
 
 
-def test_claimreview_for_an_article_without_url_points_at_the_api():
+def test_claimreview_for_an_article_without_url_points_at_its_public_page():
     review = m.to_claimreview(row(article__url="", article_published=None), [], CTX)
     appearance = review["itemReviewed"]["appearance"]
-    assert appearance["url"] == "https://wb.example/api/v1/articles/2/"
+    assert appearance["url"] == "https://wb.example/factchecks/2/"
+    assert review["itemReviewed"]["firstAppearance"]["url"] == appearance["url"]
     assert "datePublished" not in appearance
+
+
+def test_claimreview_with_the_public_site_off_falls_back_to_the_api():
+    off = m.ExportContext(base_url="https://wb.example", public=False)
+    review = m.to_claimreview(row(article__url=""), [], off)
+    assert review["url"] == "https://wb.example/api/v1/annotations/7/"
+    assert review["itemReviewed"]["appearance"]["url"] == "https://wb.example/api/v1/articles/2/"
+
+
+def test_claimreview_uses_the_fact_checkers_claim_and_states_a_status_not_approved():
+    review = m.to_claimreview(row(claim="The bridge cost 42 million", status="rejected"), [], CTX)
+    assert review["claimReviewed"] == "The bridge cost 42 million"
+    assert review["creativeWorkStatus"] == "rejected"
+
+
+def test_w3c_states_the_status_of_every_verdict():
+    for status in ("approved", "pending", "rejected", "changes_requested"):
+        assert to_w3c(row(status=status), [])[m.STATUS_TERM] == status
+
+
+def test_w3c_targets_the_public_page_scoped_to_the_text_element():
+    target = to_w3c(row(), [])["target"]
+    assert target["source"] == "https://wb.example/factchecks/2/"
+    quote, position = target["selector"]
+    assert quote["type"] == position["type"] == "CssSelector"
+    assert quote["value"] == position["value"] == "#article-text"
+    assert quote["refinedBy"]["exact"] == "42 million euros"
+    assert (position["refinedBy"]["start"], position["refinedBy"]["end"]) == (120, 136)
+
+
+def test_an_orphans_target_is_the_text_of_the_revision_its_offsets_count_in():
+    out = to_w3c(row(is_orphan=True, revision=1, status="pending"), [])
+    validator("standaloneAnnotation").validate(out)
+    target = out["target"]
+    assert target["source"] == "https://wb.example/api/v1/articles/2/revisions/1/"
+    assert [s["type"] for s in target["selector"]] == ["TextQuoteSelector", "TextPositionSelector"]
+    assert out[m.STATUS_TERM] == "pending"
+
+
+def test_w3c_with_the_public_site_off_targets_the_api_as_before():
+    off = m.ExportContext(base_url="https://wb.example", public=False)
+    target = to_w3c(row(), [], off)["target"]
+    assert target["source"] == "https://wb.example/api/v1/articles/2/"
+    assert target["selector"][0]["type"] == "TextQuoteSelector"
 
 
 @pytest.mark.parametrize("danger", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -211,7 +264,7 @@ def test_w3c_chunk_shares_parts_but_gives_each_row_its_own_article_author_and_ve
     # Each row as if mapped alone.
     assert out == [next(m.to_w3c_chunk([(r, links)], CTX)) for r, links in rows]
     sources = [a["target"]["source"] for a in out]
-    assert sources == [f"https://wb.example/api/v1/articles/{n}/" for n in (2, 3, 2, 3)]
+    assert sources == [f"https://wb.example/factchecks/{n}/" for n in (2, 3, 2, 3)]
     assert [a["target"].get("scope") for a in out] == [
         "https://news.example/bridge",
         None,

@@ -15,12 +15,12 @@ from annotations.exports.mapping import ARTICLE_KEYS, CSV_HEADER
 from annotations.selectors import ROW_KEYS
 from tests.export_data import approve, get, jsonl
 from tests.factories import make_annotation, make_article
+from tests.jsonld_data import CONTEXTS, loader, triples, unmapped_terms
 
 pytestmark = pytest.mark.django_db
 
 SCHEMAS = Path(__file__).parents[1] / "schemas"
 SCHEMA = json.loads((SCHEMAS / "web-annotation.schema.json").read_text())
-ANNO_CONTEXT = json.loads((SCHEMAS / "anno.jsonld").read_text())
 
 
 def test_the_selector_yields_the_keys_the_mapping_reads(reviewer, editor):
@@ -64,7 +64,7 @@ def test_jsonl_is_the_own_shape_one_per_line_in_id_order(client, reviewer, datas
     assert list(first) == [
         "id", "article", "start", "end", "quote", "prefix", "suffix", "verdict", "note",
         "evidence", "status", "author", "created", "updated", "version", "orphaned", "revision",
-        "review_comment",
+        "review_comment", "claim",
     ]  # fmt: skip
     assert first["quote"] == annotation.article.text[first["start"] : first["end"]]
     assert first["evidence"] == [
@@ -102,7 +102,7 @@ def test_every_w3c_annotation_validates_against_the_schema(client, reviewer, dat
         one.validate(item)
     assert items[0]["id"] == f"http://testserver/api/v1/annotations/{dataset[0].pk}/"
     assert items[0]["target"]["source"] == (
-        f"http://testserver/api/v1/articles/{dataset[0].article_id}/"
+        f"http://testserver/factchecks/{dataset[0].article_id}/"
     )
     assert items[0]["target"]["scope"] == dataset[0].article.url
 
@@ -115,53 +115,38 @@ def test_an_empty_w3c_collection_validates_and_has_no_page(client, reviewer):
     assert collection["total"] == 0 and "first" not in collection
 
 
-def local_context_only(url, options=None):
-    """pyld document loader: the anno.jsonld context from disk, nothing from the network."""
-    assert url.rstrip("/") in (
-        "http://www.w3.org/ns/anno.jsonld",
-        "https://www.w3.org/ns/anno.jsonld",
-    )
-    return {"contextUrl": None, "documentUrl": url, "document": ANNO_CONTEXT}
-
-
-def triples(document: dict) -> set[tuple[str, str, str]]:
-    nquads = jsonld.to_rdf(
-        document, {"format": "application/n-quads", "documentLoader": local_context_only}
-    )
-    found = set()
-    for line in nquads.splitlines():
-        subject, predicate, rest = line.split(" ", 2)
-        found.add((subject, predicate, rest.rsplit(" .", 1)[0]))
-    return found
-
-
-def test_w3c_export_expands_as_json_ld_to_the_expected_triples(client, reviewer, dataset):
+@pytest.mark.parametrize("version", CONTEXTS)
+def test_w3c_export_expands_as_json_ld_to_the_expected_triples(client, reviewer, dataset, version):
+    """With either version of the anno.jsonld context (only the newer defines "assessing")."""
     client.force_login(reviewer)
     _, body = get(client, "annotations.jsonld")
     collection = json.loads(body)
-    expanded = jsonld.expand(collection, {"documentLoader": local_context_only})
+    assert unmapped_terms(collection, version) == set()
+    expanded = jsonld.expand(collection, {"documentLoader": loader(version)})
     items = expanded[0]["http://www.w3.org/ns/activitystreams#first"][0][
         "http://www.w3.org/ns/activitystreams#items"
     ][0]["@list"]
     assert len(items) == len(dataset)
 
     annotation = dataset[0]
-    found = triples(collection)
+    found = triples(collection, version)
     OA, AS = "http://www.w3.org/ns/oa#", "http://www.w3.org/ns/activitystreams#"
     RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     ann = f"<http://testserver/api/v1/annotations/{annotation.pk}/>"
     assert (ann, RDF_TYPE, f"<{OA}Annotation>") in found
     assert (ann, f"<{OA}motivatedBy>", f"<{OA}assessing>") in found
     (target,) = [o for s, p, o in found if s == ann and p == f"<{OA}hasTarget>"]
-    article_api = f"<http://testserver/api/v1/articles/{annotation.article_id}/>"
-    assert (target, f"<{OA}hasSource>", article_api) in found
+    article_page = f"<http://testserver/factchecks/{annotation.article_id}/>"
+    assert (target, f"<{OA}hasSource>", article_page) in found
     assert (target, f"<{OA}hasScope>", f"<{annotation.article.url}>") in found
     assert (
         target,
         "<http://schema.org/version>",
         '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
     ) in found
-    selectors_ = {o for s, p, o in found if s == target and p == f"<{OA}hasSelector>"}
+    scoped = {o for s, p, o in found if s == target and p == f"<{OA}hasSelector>"}
+    assert all((s, RDF_TYPE, f"<{OA}CssSelector>") in found for s in scoped)
+    selectors_ = {o for s, p, o in found if s in scoped and p == f"<{OA}refinedBy>"}
     exact = json.dumps(annotation.quote, ensure_ascii=False)
     start = f'"{annotation.start}"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
     assert any((s, f"<{OA}exact>", exact) in found for s in selectors_)
@@ -186,7 +171,8 @@ def test_claimreview_has_every_required_and_recommended_property(client, reviewe
     assert len(reviews) == len(claims)
     by_url = {r["url"]: r for r in reviews}
     for annotation in claims:
-        review = by_url[f"http://testserver/api/v1/annotations/{annotation.pk}/"]
+        page = f"http://testserver/factchecks/{annotation.article_id}/"
+        review = by_url[f"{page}#verdict-{annotation.pk}"]
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert review["claimReviewed"] == annotation.quote
         rating = review["reviewRating"]
@@ -205,9 +191,8 @@ def test_claimreview_has_every_required_and_recommended_property(client, reviewe
         article = annotation.article
         appearance = claim["appearance"]
         assert appearance["headline"] == article.title
-        assert appearance["url"] == (
-            article.url or f"http://testserver/api/v1/articles/{article.pk}/"
-        )
+        assert appearance["url"] == (article.url or page)
+        assert claim["firstAppearance"] == appearance
         if article.published:
             assert claim["datePublished"] == appearance["datePublished"] == str(article.published)
             assert claim["author"] == {"@type": "Organization", "name": article.source}

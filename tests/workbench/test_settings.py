@@ -33,8 +33,22 @@ def test_deploy_check_is_clean_in_production_settings():
         DEBUG="0",
         SECRET_KEY="x" * 64 + "-production-key-for-the-check",
         ALLOWED_HOSTS="factcheck.example.org",
+        WORKBENCH_ORG_URL="https://factcheck.example.org/",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("org_url", ["", "http://127.0.0.1:8000/", "http://localhost/"])
+def test_deploy_check_warns_when_the_organisation_url_is_not_public(org_url):
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="x" * 64 + "-production-key-for-the-check",
+        ALLOWED_HOSTS="factcheck.example.org",
+        WORKBENCH_ORG_URL=org_url,
+    )
+    assert "annotations.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():
