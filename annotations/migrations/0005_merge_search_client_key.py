@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0003_annotation_client_key"),
+        ("annotations", "0004_claim"),
         ("annotations", "0005_search"),
     ]
 
