@@ -279,3 +279,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class ArticleSentence(models.Model):
+    """One sentence of an article's current text: the unit similar claims are looked up by.
+    Rebuilt on import and re-import (services/search.py); the full-text index over it is
+    kept by the database (selectors/search_schema.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    start = models.PositiveIntegerField(help_text="Code point offset into article.text.")
+    end = models.PositiveIntegerField(help_text="Code point offset, exclusive.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=F("start")), name="sentence_span_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "start"], name="sentence_article_start")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.start}-{self.end}"

@@ -106,6 +106,18 @@ def edit_annotation(w: World) -> dict:
     return {"verdict": "opinion", "note": "changed", "version": w.annotation.version}
 
 
+def same_claim(w: World) -> str:
+    return f"/articles/{w.duplicate.pk}/same-claim/{w.annotation.pk}/"
+
+
+def span_data(w: World) -> dict:
+    return {"start": w.annotation.start, "end": w.annotation.end}
+
+
+def span_query(w: World) -> str:
+    return f"?start={w.annotation.start}&end={w.annotation.end}"
+
+
 article = lambda w: f"/articles/{w.article.pk}/"  # noqa: E731
 annotation = lambda w: f"/annotations/{w.annotation.pk}/"  # noqa: E731
 api_article = lambda w: f"/api/v1/articles/{w.article.pk}/"  # noqa: E731
@@ -217,6 +229,17 @@ MATRIX: dict[str, list[Case]] = {
             logged_in(302),
         ),
     ],
+    # The same claim elsewhere
+    "annotations/<int:annotation_id>/similar/": [
+        Case("GET", lambda w: annotation(w) + "similar/", logged_in(200)),
+    ],
+    "articles/<int:article_id>/similar/": [
+        Case("GET", lambda w: article(w) + "similar/?start=0&end=3", logged_in(200)),
+    ],
+    "articles/<int:article_id>/same-claim/<int:annotation_id>/": [
+        Case("GET", lambda w: same_claim(w) + span_query(w), logged_in(200)),
+        Case("POST", same_claim, logged_in(302), span_data),
+    ],
     # Public fact-check pages: anyone, approved verdicts only ---------------------------------
     "factchecks/": [
         Case("GET", lambda w: "/factchecks/", everyone(200)),
@@ -288,6 +311,12 @@ MATRIX: dict[str, list[Case]] = {
             lambda w: {"decision": "approve", "version": w.annotation.version},
             json=True,
         ),
+    ],
+    "api/v1/annotations/<int:annotation_id>/similar/": [
+        Case("GET", lambda w: api_annotation(w) + "similar/", api(200)),
+    ],
+    "api/v1/articles/<int:article_id>/similar/": [
+        Case("GET", lambda w: api_article(w) + "similar/?start=0&end=3", api(200)),
     ],
     "api/v1/annotations/<int:annotation_id>/history/": [
         Case("GET", lambda w: api_annotation(w) + "history/", api(200)),

@@ -10,6 +10,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from annotations import selectors
 from annotations.models import Annotation, Article, Status, Verdict
 from annotations.params import IdField, QueryTextField
 
@@ -71,19 +72,33 @@ class AnnotationFilter(StrictFilterSet):
         help_text="ISO 8601 date-time; annotations updated at or after it (inclusive, so a "
         "sync loop that passes the newest `updated` it saw never misses a row).",
     )
+    q = TextFilter(
+        method="search",
+        max_length=200,
+        help_text="Full-text search of quotes and notes: annotations holding every word.",
+    )
 
     empty_refused = ("article", "verdict", "status", "updated_after")
 
     class Meta:
         model = Annotation
-        fields = ["article", "verdict", "status", "author", "updated_after"]
+        fields = ["article", "verdict", "status", "author", "updated_after", "q"]
+
+    def search(self, queryset, name, value):
+        return selectors.filter_annotations(queryset, value) if value.strip() else queryset
 
 
 class ArticleFilter(filters.FilterSet):
     q = TextFilter(
-        field_name="title", lookup_expr="icontains", max_length=200, help_text="Words in the title."
+        method="search",
+        max_length=200,
+        help_text="Full-text search of titles and text: articles holding every word (stemmed, "
+        "so `escalate` finds `escalating`). Each result then carries a `snippet`.",
     )
 
     class Meta:
         model = Article
         fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return selectors.filter_articles(queryset, value) if value.strip() else queryset

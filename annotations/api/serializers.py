@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import selectors, services
@@ -59,11 +60,27 @@ class StatusCountsSerializer(serializers.Serializer):
     changes_requested = serializers.IntegerField(source="n_changes_requested")
 
 
+class SnippetSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="Words around the match, from the title or text.")
+    marks = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="[start, end) code point offsets into `text` of the matched words.",
+    )
+
+
 class ArticleSerializer(serializers.ModelSerializer):
     # Blank when the source file named no link, so not declared as a URI.
     url = serializers.CharField(read_only=True, help_text="The article's link, or blank.")
     verdict_counts = VerdictCountsSerializer(source="*", read_only=True)
     status_counts = StatusCountsSerializer(source="*", read_only=True)
+    snippet = serializers.SerializerMethodField(
+        help_text="With `?q=`: where the words are, matches marked; null otherwise."
+    )
+
+    @extend_schema_field(SnippetSerializer(allow_null=True))
+    def get_snippet(self, article) -> dict | None:
+        snippet = self.context.get("snippets", {}).get(article.pk)
+        return snippet.as_dict() if snippet is not None else None
 
     class Meta:
         model = Article
@@ -78,6 +95,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "created",
             "verdict_counts",
             "status_counts",
+            "snippet",
         ]
         read_only_fields = fields
 

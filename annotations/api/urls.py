@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, w3c
+from . import similar, views, w3c
 
 urlpatterns = [
     path("articles/", views.ArticleList.as_view(), name="api-article-list"),
@@ -22,6 +22,16 @@ urlpatterns = [
         "annotations/<int:annotation_id>/review/",
         views.AnnotationReview.as_view(),
         name="api-annotation-review",
+    ),
+    path(
+        "articles/<int:article_id>/similar/",
+        similar.ArticleSimilar.as_view(),
+        name="api-article-similar",
+    ),
+    path(
+        "annotations/<int:annotation_id>/similar/",
+        similar.AnnotationSimilar.as_view(),
+        name="api-annotation-similar",
     ),
     path(
         "annotations/<int:annotation_id>/history/",

@@ -76,7 +76,7 @@ def validated(serializer_class, data) -> dict:
     responses={200: ArticleSerializer, **docs.LIST_ERRORS},
 )
 class ArticleList(generics.ListAPIView):
-    """Articles in id order, with annotation counts; `?q=` searches titles."""
+    """Articles in id order, with annotation counts; `?q=` is a full-text search."""
 
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
@@ -84,6 +84,14 @@ class ArticleList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.articles_with_counts().defer("text")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        q = request.query_params.get("q", "").strip()
+        snippets = selectors.article_snippets([a.pk for a in page], q) if q and page else {}
+        serializer = self.get_serializer(page, many=True)
+        serializer.context["snippets"] = snippets
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema(

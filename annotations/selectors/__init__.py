@@ -12,6 +12,7 @@ from .annotations import (
     with_visible_status,
 )
 from .articles import article_list, article_with_duplicates, articles_with_counts
+from .claims import SimilarPassage, similar_passages
 from .desk import (
     CARD_PAGE,
     CardFilter,
@@ -37,6 +38,13 @@ from .exports import (
 )
 from .public import published_article, published_articles, revision_text
 from .review import QUEUE_PAGE, review_queue, review_queue_choices
+from .search import (
+    article_snippets,
+    filter_annotations,
+    filter_articles,
+    in_rank_order,
+    ranked_article_ids,
+)
 
 __all__ = [
     "CARD_PAGE",
@@ -53,6 +61,7 @@ __all__ = [
     "ROW_KEYS",
     "DuplicateSource",
     "DuplicateVerdict",
+    "SimilarPassage",
     "annotation_export_chunks",
     "annotation_export_queryset",
     "annotation_history",
@@ -60,6 +69,7 @@ __all__ = [
     "annotation_with_article",
     "annotations_for_api",
     "article_list",
+    "article_snippets",
     "article_with_duplicates",
     "article_workbench_annotations",
     "articles_with_counts",
@@ -67,14 +77,19 @@ __all__ = [
     "author_status_counts",
     "duplicate_verdicts",
     "export_database",
+    "filter_annotations",
+    "filter_articles",
     "filter_status",
+    "in_rank_order",
     "orphan_list",
     "published_article",
     "published_articles",
+    "ranked_article_ids",
     "review_queue",
     "review_queue_choices",
     "revision_text",
     "with_editor_fixes",
     "with_links",
     "with_visible_status",
+    "similar_passages",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ..models import Article, Status, Verdict
+from .search import in_rank_order, ranked_article_ids
 
 
 def annotation_count(field: str, value: str) -> Count:
@@ -14,7 +15,8 @@ def annotation_count(field: str, value: str) -> Count:
 
 
 def article_list(*, q: str = "") -> QuerySet[Article]:
-    """Articles with their annotation counts by verdict and by status, in one query."""
+    """Articles with their annotation counts by verdict and by status, in one query; with
+    `q`, only those holding every word, best match first."""
     counts = {f"n_{v}": annotation_count("verdict", v) for v in Verdict.values}
     counts |= {f"n_{s}": annotation_count("status", s) for s in Status.values}
     qs = (
@@ -23,7 +25,7 @@ def article_list(*, q: str = "") -> QuerySet[Article]:
         .annotate(**counts)
     )
     if q:
-        qs = qs.filter(title__icontains=q)
+        qs = in_rank_order(qs, ranked_article_ids(q))
     return qs
 
 

@@ -260,6 +260,15 @@ def are_duplicates(a: Article, b: Article) -> bool:
     return a.near_duplicate_of_id == b.pk or b.near_duplicate_of_id == a.pk
 
 
+def check_not_copied(original: Annotation, article: Article, author) -> None:
+    """One copy of a verdict per reviewer and article: a second click changes nothing."""
+    earlier = Annotation.objects.filter(article=article, copied_from=original, author=author)
+    earlier = earlier.first()
+    if earlier is not None:
+        message = f"You already applied this verdict here (annotation #{earlier.pk})."
+        raise ValidationError({"copied_from": message})
+
+
 def annotation_copy(*, original_id: int, article: Article, author) -> Annotation:
     """Apply a near duplicate's verdict to the same words in this article: a new pending
     annotation with the same verdict, note and evidence, linked to the original."""
@@ -274,12 +283,7 @@ def annotation_copy(*, original_id: int, article: Article, author) -> Annotation
                 {"copied_from": "Verdicts are carried over only between near duplicates."}
             )
         policy.check(author, Act.COPY, original)
-        earlier = Annotation.objects.filter(
-            article=article, copied_from=original, author=author
-        ).first()
-        if earlier is not None:
-            message = f"You already applied this verdict here (annotation #{earlier.pk})."
-            raise ValidationError({"copied_from": message})
+        check_not_copied(original, article, author)
         current = lock_article(article.pk)
         placement = anchoring.find_exact(
             current.text,

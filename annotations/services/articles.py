@@ -16,6 +16,7 @@ from ..policy import Act
 from . import shingles
 from .annotations import set_status
 from .events import record_event
+from .search import article_sentences_index
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def article_import(
     with transaction.atomic():
         article.save()
         shingles.shingles_store(article=article, hashes=hashes)
+        article_sentences_index(article=article)
     return ImportResult(article, created=True, near_duplicate_of=duplicate_of)
 
 
@@ -155,6 +157,7 @@ def article_replace_text(
                 f"the new text of article #{article.pk} is already another article's text; "
                 "not replacing it"
             ) from None
+        article_sentences_index(article=article)
         summary = _reanchor_annotations(article, old_text, old_revision, actor)
         shingles.shingles_store(article=article)
     return ImportResult(

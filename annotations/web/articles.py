@@ -15,7 +15,11 @@ from .export_menu import export_menu
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     q = ArticleSearchForm(request.GET).query()
-    articles = selectors.article_list(q=q)
+    articles = list(selectors.article_list(q=q))
+    if q:
+        snippets = selectors.article_snippets([a.pk for a in articles], q)
+        for article in articles:
+            article.snippet = snippets.get(article.pk)
     template = "articles/article_list.html"
     context = {"articles": articles, "q": q, "verdicts": Verdict, "statuses": Status}
     if request.htmx:

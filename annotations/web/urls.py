@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import annotate, articles, desk, orphans, public, review, session
+from . import annotate, articles, claims, desk, orphans, public, review, session
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
@@ -42,6 +42,18 @@ urlpatterns = [
         "articles/<int:article_id>/copy/<int:annotation_id>/",
         orphans.article_copy_verdict,
         name="article-copy-verdict",
+    ),
+    # The same claim elsewhere
+    path(
+        "annotations/<int:annotation_id>/similar/",
+        claims.annotation_similar,
+        name="annotation-similar",
+    ),
+    path("articles/<int:article_id>/similar/", claims.article_similar, name="article-similar"),
+    path(
+        "articles/<int:article_id>/same-claim/<int:annotation_id>/",
+        claims.article_same_claim,
+        name="article-same-claim",
     ),
     # Public fact-check pages (no login)
     path("factchecks/", public.factcheck_index, name="factcheck-index"),

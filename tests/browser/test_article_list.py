@@ -24,6 +24,6 @@ def test_reviewer_logs_in_and_sees_the_seed_articles(page, live_server, login, r
 
     # Searching narrows the table in place (htmx), without a page load.
     page.evaluate("window.__marker = 1")
-    page.get_by_label("Search titles").fill("middle finger")
+    page.get_by_label("Search articles").fill("middle finger")
     expect(rows).to_have_count(1)
     assert page.evaluate("window.__marker") == 1

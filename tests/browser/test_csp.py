@@ -83,7 +83,7 @@ def test_every_page_loads_without_a_csp_violation(page, live_server, login, arti
     problems.collect("list after login")
     problems.visit(f"{base}/")
     # htmx at work: the search swaps the table in place.
-    page.get_by_label("Search titles").fill("trump")
+    page.get_by_label("Search articles").fill("trump")
     page.wait_for_load_state("networkidle")
     problems.collect("list search")
     problems.visit(f"{base}/articles/{article.pk}/")
