@@ -9,8 +9,13 @@ PREFIX_LENGTH = 8
 
 
 def new_key() -> str:
-    """A fresh random key, URL-safe, 43 characters (256 bits)."""
-    return secrets.token_urlsafe(32)
+    """A fresh random key, URL-safe, 43 characters (256 bits), never starting with "-":
+    its prefix is typed as a command-line argument (`create_api_token --revoke PREFIX`),
+    where a leading dash reads as an option."""
+    while True:
+        key = secrets.token_urlsafe(32)
+        if not key.startswith("-"):
+            return key
 
 
 def key_hash(key: str) -> str:
