@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import selectors
+from annotations import policy, selectors
 from annotations.lib.similarity import SHOWN_THRESHOLD
 from annotations.models import Article
 from annotations.selectors.claims import LIMIT_MAX
@@ -63,7 +63,7 @@ QUERY_PARAMETERS = [
 ]
 
 
-def _answer(article: Article, start: int, end: int, options: dict) -> Response:
+def _answer(request, article: Article, start: int, end: int, options: dict) -> Response:
     passages = selectors.similar_passages(
         article=article,
         start=start,
@@ -71,7 +71,14 @@ def _answer(article: Article, start: int, end: int, options: dict) -> Response:
         limit=options["limit"],
         min_score=options["min_score"],
     )
-    return Response({"results": [p.as_dict() for p in passages], "threshold": SHOWN_THRESHOLD})
+    # The verdicts given elsewhere are shown only in the statuses this reader may see.
+    visible = policy.visible_statuses(request.user)
+    results = []
+    for passage in passages:
+        found = passage.as_dict()
+        found["annotations"] = [a for a in found["annotations"] if a["status"] in visible]
+        results.append(found)
+    return Response({"results": results, "threshold": SHOWN_THRESHOLD})
 
 
 def _options(serializer_class, request) -> dict:
@@ -94,11 +101,13 @@ class AnnotationSimilar(APIView):
     def get(self, request, annotation_id: int):
         options = _options(SimilarQuerySerializer, request)
         annotation = get_live_annotation(annotation_id)
+        if not policy.may_see_status(request.user, annotation.status):
+            raise NotFound()  # as the annotation itself answers this reader
         if annotation.orphaned:
             # Its offsets point into an earlier text: there is no passage to compare.
             return Response({"results": [], "threshold": SHOWN_THRESHOLD})
         article = Article.objects.only("id", "text").get(pk=annotation.article_id)
-        return _answer(article, annotation.start, annotation.end, options)
+        return _answer(request, article, annotation.start, annotation.end, options)
 
 
 class ArticleSimilar(APIView):
@@ -127,7 +136,7 @@ class ArticleSimilar(APIView):
         problem = selection_problem(article.text, start, end)
         if problem:
             raise serializers.ValidationError({"start": [problem]})
-        return _answer(article, start, end, options)
+        return _answer(request, article, start, end, options)
 
 
 def selection_problem(text: str, start: int, end: int) -> str:

@@ -9,10 +9,11 @@ from tests.seeds import load_seeds, span
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 # Token lookup, the article's text, candidates sharing two words and (on five articles there
-# are few) those sharing one, the passages' titles, their annotations.
-SIMILAR_SELECTION_QUERIES = 6
+# are few) those sharing one, the passages' titles, their annotations, the reader's groups
+# (which statuses they may see).
+SIMILAR_SELECTION_QUERIES = 7
 # The same, with the annotation and its evidence (read as the detail endpoint reads it).
-SIMILAR_ANNOTATION_QUERIES = 8
+SIMILAR_ANNOTATION_QUERIES = 9
 
 
 @pytest.fixture
@@ -64,6 +65,19 @@ def test_similar_for_an_annotation(client, seeds, reviewer, django_assert_num_qu
     assert hit["annotations"] == [{"id": given.pk, "verdict": "disputed", "status": "pending"}]
     assert seeds["001"].text[hit["start"] : hit["end"]] == hit["quote"]
     assert all(r["article"] != seeds["004"].pk for r in results)
+
+
+def test_similar_shows_a_reader_without_a_role_approved_verdicts_only(seeds, reviewer):
+    a = make_annotation(seeds["004"], reviewer, "50,000 soldiers")
+    make_annotation(seeds["001"], reviewer, "nearly 50,000-strong enemy group", verdict="disputed")
+    consumer = client_for(make_user("cms", groups=()))
+    assert consumer.get(f"/api/v1/annotations/{a.pk}/similar/").status_code == 404
+    start, end = span(seeds["004"], "50,000 soldiers")
+    response = consumer.get(
+        f"/api/v1/articles/{seeds['004'].pk}/similar/", {"start": start, "end": end}
+    )
+    assert response.status_code == 200 and response.json()["results"]
+    assert all(not r["annotations"] for r in response.json()["results"])
 
 
 def test_similar_for_a_selection(client, seeds, django_assert_num_queries):
