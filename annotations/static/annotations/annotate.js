@@ -252,6 +252,11 @@
   // Opened straight on an edit form: it is in view, its note field ready.
   if (formBox() && !formBox().hidden && formBox().dataset.mode === "edit") {
     window.requestAnimationFrame(() => focusOpenEdit(formBox()));
+    // A field cannot take focus before it is laid out: if the stylesheets were still
+    // loading at that frame, focus stayed on the body. Try again once the page has loaded.
+    window.addEventListener("load", () => {
+      if (document.activeElement === document.body) focusOpenEdit(formBox());
+    });
   }
   // A fresh CSRF token (after logging in again) goes into the kept blank form too.
   document.addEventListener("desk:csrf", (event) => {
