@@ -8,6 +8,7 @@ import re
 
 from django import forms
 
+from .lib.text import CONTROL_CHARACTERS
 from .models import Status, Verdict
 
 # Row ids are 64-bit; anything larger cannot exist and must not reach the database driver
@@ -15,7 +16,7 @@ from .models import Status, Verdict
 ID_MAX = 2**63 - 1
 # NUL cannot be sent to PostgreSQL at all; the other control characters and lone surrogates
 # (which cannot be encoded as UTF-8) are never part of a title or a search.
-_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_UNSAFE_TEXT = re.compile(f"[{CONTROL_CHARACTERS}\ud800-\udfff]")
 
 
 class IdField(forms.IntegerField):
@@ -36,12 +37,12 @@ class QueryTextField(forms.CharField):
     """Free text in a query string (a search): stripped, no control characters."""
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value and _UNSAFE_TEXT.search(value):
+        # Before stripping: str.strip() drops \x1c-\x1f and \x85 as white space.
+        if isinstance(value, str) and _UNSAFE_TEXT.search(value):
             raise forms.ValidationError(
                 "Must not contain control characters or invalid Unicode.", code="invalid"
             )
-        return value
+        return super().to_python(value)
 
 
 class QueryForm(forms.Form):

@@ -12,6 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 
 CONTEXT_WIDTH = 32
+# The control characters typed text and query text may not hold, as a character-class
+# body: NUL, the C0 controls but tab, LF and CR, DEL and the C1 controls.
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 TITLE_MAX = 120
 # A first line longer than this is a paragraph, not a title.
 TITLE_LINE_MAX = 200

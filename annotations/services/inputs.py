@@ -9,9 +9,18 @@ import unicodedata
 from django.core.exceptions import ValidationError
 
 from ..lib import iri
+from ..lib.text import CONTROL_CHARACTERS
 
 URL_MAX = iri.URL_MAX
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Unprocessable(ValidationError):
+    """Well-formed, but it does not fit the stored data or a rule joining two fields: a
+    span outside the article's text, a rejection without a reason (the API's 422; a
+    malformed value stays a plain ValidationError, the API's 400)."""
+
+
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")  # after CR and CRLF became LF
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -41,6 +41,10 @@ def test_updated_after_offset_moves_the_instant(as_reviewer, article, reviewer):
         {"article": str(2**64)},
         {"author": "a\x00b"},
         {"author": "\x07"},
+        # C1 controls, and \x1c-\x1f and \x85 at an end (str.strip() counts them as space)
+        {"author": "\x9bx"},
+        {"author": "x\x1f"},
+        {"q": "\x85"},
     ],
 )
 def test_bad_filter_values_are_400(as_reviewer, params):
@@ -49,8 +53,9 @@ def test_bad_filter_values_are_400(as_reviewer, params):
     assert set(response.json()) == set(params)
 
 
-def test_article_search_with_nul_is_400(as_reviewer):
-    response = as_reviewer.get("/api/v1/articles/", {"q": "a\x00"})
+@pytest.mark.parametrize("q", ["a\x00", "a\x1f", "\x1ca", "a\x85"])
+def test_article_search_with_a_control_character_is_400(as_reviewer, q):
+    response = as_reviewer.get("/api/v1/articles/", {"q": q})
     assert response.status_code == 400
     assert "q" in response.json()
 
