@@ -1,4 +1,7 @@
-"""Turn the services' exceptions into JSON answers: 400, 403, 404, 409, 413, 422."""
+"""Turn the services' exceptions into JSON answers: 400, 403, 404, 409, 413, 422.
+
+400 is a request that does not match the schema; 422 one that does but does not fit the
+stored data or a rule joining two fields (services.Unprocessable)."""
 
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ def exception_handler(exc, context):
         return Response(body | {"status": exc.status}, status=exc.status_code)
     if isinstance(exc, services.Conflict):
         return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, services.QuoteMismatch):
+    if isinstance(exc, services.Unprocessable):
         return Response(validation_body(exc), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)

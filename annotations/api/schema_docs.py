@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from .serializers import ConflictSerializer, ErrorSerializer, FieldErrorsSerializer
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """A StrictSerializer answers 400 to a field it does not know: the schema says so with
+    `additionalProperties: false` (registered by being imported, as the views do)."""
+
+    target_class = "annotations.api.serializers.StrictSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return schema | {"additionalProperties": False}
+
 
 BAD_REQUEST = OpenApiResponse(
     FieldErrorsSerializer,
@@ -52,7 +66,9 @@ PRECONDITION_REQUIRED = OpenApiResponse(
 )
 QUOTE_MISMATCH = OpenApiResponse(
     FieldErrorsSerializer,
-    description="`quote` is not the article text at `start`–`end`; the message says what is.",
+    description="Well-formed, but it does not fit: `quote` is not the article text at "
+    "`start`–`end` (the message says what is), the span is outside the text or only spaces, "
+    "the article does not exist, or a disputed verdict has no evidence link.",
     examples=[
         OpenApiExample(
             "Quote mismatch",
@@ -61,6 +77,12 @@ QUOTE_MISMATCH = OpenApiResponse(
             status_codes=["422"],
         )
     ],
+)
+UNPROCESSABLE = OpenApiResponse(
+    FieldErrorsSerializer,
+    description="Well-formed, but it does not fit the stored data or a rule joining two "
+    "fields: a span outside the article text, a disputed verdict without evidence, a "
+    "rejection without a comment.",
 )
 
 LIST_ERRORS = {400: BAD_REQUEST, 401: UNAUTHENTICATED}

@@ -165,7 +165,9 @@ class AnnotationCreateSerializer(StrictSerializer):
         min_value=1, max_value=OFFSET_MAX, help_text="Code point offset, exclusive."
     )
     quote = serializers.CharField(
-        trim_whitespace=False, help_text="Exactly the article text between start and end."
+        trim_whitespace=False,
+        min_length=1,
+        help_text="Exactly the article text between start and end.",
     )
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     note = serializers.CharField(
@@ -176,11 +178,15 @@ class AnnotationCreateSerializer(StrictSerializer):
     )
     claim = claim_field()
 
-    def validate_article(self, value: int) -> Article:
-        article = Article.objects.filter(pk=value).only("id", "text", "revision").first()
-        if article is None:
-            raise serializers.ValidationError("No article with this id.")
-        return article
+    def create_fields(self) -> dict:
+        """The validated fields for services.annotation_create, the article looked up: one
+        that does not exist is a well-formed request that does not fit the data (422)."""
+        data = dict(self.validated_data)
+        article = Article.objects.filter(pk=data["article"]).only("id", "text", "revision")
+        data["article"] = article.first()
+        if data["article"] is None:
+            raise services.Unprocessable({"article": "No article with this id."})
+        return data
 
 
 class AnnotationUpdateSerializer(StrictSerializer):

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import policy, selectors
+from annotations import policy, selectors, services
 from annotations.lib.similarity import SHOWN_THRESHOLD
 from annotations.models import Article
 from annotations.selectors.claims import LIMIT_MAX
@@ -123,7 +123,12 @@ class ArticleSimilar(APIView):
             OpenApiParameter("end", int, required=True, description="Exclusive; after start."),
             *QUERY_PARAMETERS,
         ],
-        responses={200: SimilarListSerializer, 400: docs.BAD_REQUEST, **docs.READ_ERRORS},
+        responses={
+            200: SimilarListSerializer,
+            400: docs.BAD_REQUEST,
+            422: docs.UNPROCESSABLE,
+            **docs.READ_ERRORS,
+        },
     )
     def get(self, request, article_id: int):
         options = _options(SelectionQuerySerializer, request)
@@ -135,7 +140,7 @@ class ArticleSimilar(APIView):
         start, end = options["start"], options["end"]
         problem = selection_problem(article.text, start, end)
         if problem:
-            raise serializers.ValidationError({"start": [problem]})
+            raise services.Unprocessable({"start": [problem]})
         return _answer(request, article, start, end, options)
 
 

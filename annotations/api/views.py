@@ -183,8 +183,9 @@ class AnnotationListCreate(generics.ListAPIView):
         examples=docs.CREATE_EXAMPLES,
     )
     def post(self, request, *args, **kwargs):
-        data = validated(AnnotationCreateSerializer, request.data)
-        annotation = services.annotation_create(author=request.user, **data)
+        serializer = AnnotationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        annotation = services.annotation_create(author=request.user, **serializer.create_fields())
         return annotation_response(annotation.pk, status_code=status.HTTP_201_CREATED)
 
 
@@ -244,6 +245,7 @@ class AnnotationDetail(APIView):
             404: docs.NOT_FOUND,
             409: docs.CONFLICT,
             412: docs.PRECONDITION_FAILED,
+            422: docs.UNPROCESSABLE,
             428: docs.PRECONDITION_REQUIRED,
         },
         parameters=[docs.IF_MATCH_REQUIRED, docs.ETAG_HEADER],
@@ -313,6 +315,8 @@ class AnnotationReview(APIView):
             **docs.WRITE_ERRORS,
             404: docs.NOT_FOUND,
             409: docs.CONFLICT,
+            412: docs.PRECONDITION_FAILED,
+            422: docs.UNPROCESSABLE,
         },
         parameters=[docs.IF_MATCH_OPTIONAL, docs.ETAG_HEADER],
         examples=docs.REVIEW_EXAMPLES,

@@ -13,7 +13,7 @@ from .annotations import (
 )
 from .articles import ImportResult, ReanchorSummary, article_import, article_replace_text
 from .claims import annotation_copy_claim
-from .inputs import EVIDENCE_MAX, EVIDENCE_TITLE_MAX, NOTE_MAX
+from .inputs import EVIDENCE_MAX, EVIDENCE_TITLE_MAX, NOTE_MAX, Unprocessable
 from .review import DECISIONS, annotation_reopen, annotation_review
 from .tokens import api_token_create, api_token_revoke, api_token_touch
 
@@ -26,6 +26,7 @@ __all__ = [
     "ImportResult",
     "QuoteMismatch",
     "ReanchorSummary",
+    "Unprocessable",
     "annotation_copy",
     "annotation_copy_claim",
     "annotation_create",

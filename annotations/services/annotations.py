@@ -15,12 +15,12 @@ from ..lib import text as textlib
 from ..models import CLAIM_MAX, Action, Annotation, Article, EvidenceLink, Verdict
 from ..policy import Act
 from .events import lock_annotation, record_event, save_new_version
-from .inputs import NOTE_MAX, clean_evidence, clean_user_text
+from .inputs import NOTE_MAX, Unprocessable, clean_evidence, clean_user_text
 
 UNSET = object()
 
 
-class QuoteMismatch(ValidationError):
+class QuoteMismatch(Unprocessable):
     """The quote sent does not match the article text at the offsets sent."""
 
 
@@ -28,7 +28,7 @@ def check_verdict(verdict: str, evidence: list[dict]) -> None:
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": f"Choose one of: {', '.join(Verdict.values)}."})
     if verdict == Verdict.DISPUTED and not evidence:
-        raise ValidationError({"evidence": "A disputed verdict needs at least one evidence link."})
+        raise Unprocessable({"evidence": "A disputed verdict needs at least one evidence link."})
 
 
 def check_span(text: str, start: int, end: int, quote: str) -> None:
@@ -36,12 +36,12 @@ def check_span(text: str, start: int, end: int, quote: str) -> None:
     if not (isinstance(start, int) and isinstance(end, int)):
         raise ValidationError({"start": "Offsets must be whole numbers."})
     if start < 0 or end > len(text) or start >= end:
-        raise ValidationError(
+        raise Unprocessable(
             {"start": f"The span {start}–{end} is outside the article text (0–{len(text)})."}
         )
     actual = text[start:end]
     if not actual.strip():
-        raise ValidationError({"quote": "Select some words, not just spaces."})
+        raise Unprocessable({"quote": "Select some words, not just spaces."})
     if quote != actual:
         raise QuoteMismatch(
             {"quote": f"The text at {start}–{end} reads {actual[:200]!r}, not {quote[:200]!r}."}

@@ -11,7 +11,7 @@ from ..models import Action, Annotation
 from ..policy import Act
 from .annotations import UNSET, apply_fields, set_status
 from .events import check_version, lock_annotation, record_event, save_new_version
-from .inputs import NOTE_MAX, clean_user_text
+from .inputs import NOTE_MAX, Unprocessable, clean_user_text
 
 # The API's and the forms' decision words, with the history action each one records.
 DECISIONS = {
@@ -44,10 +44,10 @@ def annotation_review(
     policy.check_role(editor, decision)
     comment = clean_comment(comment)
     if decision != Act.APPROVE and not comment:
-        raise ValidationError({"comment": "Say why, so the reviewer can act on it."})
+        raise Unprocessable({"comment": "Say why, so the reviewer can act on it."})
     fixing = any(v is not UNSET for v in (verdict, note, evidence, claim))
     if fixing and decision != Act.APPROVE:
-        raise ValidationError({"decision": "Only an approval can carry the editor's fix."})
+        raise Unprocessable({"decision": "Only an approval can carry the editor's fix."})
     with transaction.atomic():
         annotation = lock_annotation(annotation_id)
         # Status before version: a second editor should hear "already decided", the more

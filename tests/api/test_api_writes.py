@@ -97,11 +97,11 @@ def test_patch_refuses_fields_that_cannot_change(as_reviewer, disputed, change):
     assert Annotation.objects.get(pk=disputed.pk).version == 1
 
 
-def test_patch_disputed_without_evidence_is_400(as_reviewer, disputed):
+def test_patch_disputed_without_evidence_is_422(as_reviewer, disputed):
     response = as_reviewer.patch(
         detail_url(disputed), {"evidence": []}, format="json", HTTP_IF_MATCH='"1"'
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "evidence" in response.json()
 
 
@@ -170,7 +170,7 @@ def test_editor_approves(as_editor, disputed):
 )
 def test_editor_rejects_or_requests_changes_with_a_comment(as_editor, disputed, decision, status):
     without = as_editor.post(review_url(disputed), {"decision": decision})
-    assert without.status_code == 400 and "comment" in without.json()
+    assert without.status_code == 422 and "comment" in without.json()
     response = as_editor.post(review_url(disputed), {"decision": decision, "comment": "Why"})
     assert response.status_code == 200
     assert response.json()["status"] == status
@@ -235,12 +235,25 @@ def test_review_of_a_stale_version_is_refused(as_editor, disputed, reviewer, how
         {"decision": "approve", "status": "approved"},
         {"decision": "approve", "version": "x"},
         {"decision": "approve", "version": 10**30},
-        {"decision": "reject", "comment": "no", "verdict": "opinion"},
     ],
 )
 def test_bad_review_input_is_400(as_editor, disputed, body):
     response = as_editor.post(review_url(disputed), body, format="json")
     assert response.status_code == 400
+    assert Annotation.objects.get(pk=disputed.pk).status == Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"decision": "reject"},
+        {"decision": "request_changes", "comment": "  "},
+        {"decision": "reject", "comment": "no", "verdict": "opinion"},
+    ],
+)
+def test_review_breaking_a_rule_between_fields_is_422(as_editor, disputed, body):
+    response = as_editor.post(review_url(disputed), body, format="json")
+    assert response.status_code == 422, response.content
     assert Annotation.objects.get(pk=disputed.pk).status == Status.PENDING
 
 

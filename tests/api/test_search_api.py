@@ -97,8 +97,7 @@ def test_similar_for_a_selection(client, seeds, django_assert_num_queries):
         {},
         {"start": 5},
         {"start": "x", "end": 9},
-        {"start": 9, "end": 5},
-        {"start": 0, "end": 10**9},
+        {"start": 0, "end": 2**31},
         {"start": 0, "end": 5, "limit": 0},
         {"start": 0, "end": 5, "min_score": 2},
     ],
@@ -107,6 +106,13 @@ def test_bad_selections_are_400(client, seeds, params):
     response = client.get(f"/api/v1/articles/{seeds['000'].pk}/similar/", params)
     assert response.status_code == 400
     assert response.json()
+
+
+@pytest.mark.parametrize("params", [{"start": 9, "end": 5}, {"start": 0, "end": 10**9}])
+def test_selections_outside_the_text_are_422(client, seeds, params):
+    response = client.get(f"/api/v1/articles/{seeds['000'].pk}/similar/", params)
+    assert response.status_code == 422
+    assert "outside" in response.json()["start"][0]
 
 
 def test_unknown_ids_are_404(client, seeds):
