@@ -20,7 +20,7 @@ from . import mapping
 from .streaming import Chunks, ExportFormat
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 class ExportFilter(AnnotationFilter):
@@ -45,7 +45,11 @@ class ExportError(Exception):
 
 
 def parse_flag(value: str | None, *, name: str) -> bool:
-    text = (value or "").strip().lower()
+    """1/0, true/false, yes/no; absent is False, present but empty is an error (as for
+    every filter: give a value, or leave the parameter out)."""
+    if value is None:
+        return False
+    text = value.strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:

@@ -101,6 +101,14 @@ def test_bad_filter_values_are_a_400_with_field_errors(client, reviewer):
     assert set(errors) == {"article", "verdict", "status", "updated_after", "include_orphans"}
 
 
+@pytest.mark.parametrize("fmt", ["annotations.jsonl", "annotations.jsonld", "annotations.csv"])
+def test_an_empty_flag_is_a_400_not_false(client, reviewer, fmt):
+    client.force_login(reviewer)
+    response, body = get(client, fmt, include_orphans="")
+    assert response.status_code == 400
+    assert set(json.loads(body)) == {"include_orphans"}
+
+
 def test_orphans_only_on_request_and_withdrawn_never(client, reviewer, editor):
     article = make_article()
     kept = approve(make_annotation(article, reviewer, "waste"), editor)
