@@ -40,7 +40,8 @@ serve: export DEBUG ?= 0
 serve: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collect_static
-	$(BIN)/gunicorn workbench.wsgi --bind $(BIND) --workers $(WORKERS) \
+	$(BIN)/gunicorn workbench.wsgi --config python:workbench.gunicorn_conf \
+		--bind $(BIND) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --timeout 60 --graceful-timeout 30 \
 		--max-requests 5000 --max-requests-jitter 500 --no-control-socket
 

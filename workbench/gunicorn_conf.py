@@ -1,0 +1,31 @@
+"""gunicorn settings for `make serve` (`--config python:workbench.gunicorn_conf`).
+
+gunicorn answers a request it cannot parse itself, before the app sees it: 400 for a
+malformed request, 414 for a request line over `limit_request_line` (4,094 bytes), 431
+for too many or too large headers. It writes those as a short HTML page; here they are a
+JSON body `{"detail": "..."}` like every other API error, so a client of `/api/` reads
+them the same way (the path is not known yet when the line itself is too long, so every
+such answer is JSON; a browser never sends such a request)."""
+
+from __future__ import annotations
+
+import json
+
+from gunicorn import util
+
+
+def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    body = json.dumps({"detail": f"{reason}: {mesg}" if mesg else reason}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        "\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+# Worker.handle_error looks the function up on the module at each call.
+util.write_error = write_json_error
