@@ -111,7 +111,11 @@ _PARAMETERS = [
 ]
 _PAGING = [
     OpenApiParameter("page", int, description="one AnnotationPage, from 0"),
-    OpenApiParameter("page_size", int, description="annotations a page: 1 to 1,000, default 100"),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": pages.PAGE_SIZE_MAX},
+        description="annotations a page: 1 to 1,000, default 100",
+    ),
 ]
 _DESCRIPTIONS = {
     "jsonl": "Annotations in the project's own shape, one JSON object per line.",
