@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test audit install lint format bench load clean
+.PHONY: run serve test audit install lint format bench load fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ load: export DEBUG ?= 1
 load: $(STAMP)
 	$(BIN)/python bench/load.py --db postgres --seconds $(LOAD_SECONDS)
 	$(BIN)/python bench/load.py --db sqlite --seconds $(LOAD_SECONDS)
+
+# schemathesis with every check and phase against `make serve`, as a reviewer and as an
+# editor, on SQLite then PostgreSQL (bench/fuzz.py; FUZZ_EXAMPLES per operation and phase).
+FUZZ_EXAMPLES ?= 30
+fuzz: export DEBUG ?= 1
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz.py --db sqlite --max-examples $(FUZZ_EXAMPLES)
+	$(BIN)/python bench/fuzz.py --db postgres --max-examples $(FUZZ_EXAMPLES)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

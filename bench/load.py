@@ -234,6 +234,23 @@ def fresh_database(kind: str, workdir: Path, url: str | None) -> str:
     return url
 
 
+def serve_env(workdir: Path, database_url: str, port: int, workers: int, threads: int) -> dict:
+    """The environment `make serve` gets: production settings (DEBUG off) on loopback."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", str(workdir)),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(workdir / "static"),
+        "BIND": f"127.0.0.1:{port}",
+        "WORKERS": str(workers),
+        "THREADS": str(threads),
+    }
+
+
 def start_server(env: dict[str, str], log_path: Path) -> subprocess.Popen:
     with log_path.open("w") as out:
         # Its own process group, so stopping it stops make, gunicorn and the workers.
@@ -410,19 +427,7 @@ def main() -> int:
     database_url = fresh_database(args.db, workdir, args.database_url)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", str(workdir)),
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(workdir / "static"),
-        "BIND": f"127.0.0.1:{port}",
-        "WORKERS": str(args.workers),
-        "THREADS": str(args.threads),
-    }
+    env = serve_env(workdir, database_url, port, args.workers, args.threads)
     server_log_path = workdir / "server.log"
     server = start_server(env, server_log_path)
     try:
