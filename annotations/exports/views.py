@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
@@ -74,7 +74,13 @@ class ExportView(APIView):
                 return Response({"detail": str(error)}, status=code)
         else:
             body = export_stream(fmt, export_chunks(fmt, qs), ctx, collection_id=collection_id)
-        response = StreamingHttpResponse(body, content_type=fmt.content_type)
+        if request.META.get("SERVER_PROTOCOL") == "HTTP/1.0":
+            # No chunked transfer in HTTP/1.0: a stream cut short by a failure would end
+            # like a whole file. Build the body first, so a failure is a 500 before any
+            # byte (this client trades the flat memory of streaming for that).
+            response = HttpResponse(b"".join(body), content_type=fmt.content_type)
+        else:
+            response = StreamingHttpResponse(body, content_type=fmt.content_type)
         response["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
