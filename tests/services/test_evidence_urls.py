@@ -1,11 +1,16 @@
 """Evidence links through every channel: normalised to valid IRIs or refused, and shown
 with their host beside them."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
+from annotations import services
 from annotations.models import EvidenceLink
 from tests.api_clients import body_for
+from tests.factories import make_annotation
 
 
 def create(client, article, url):
@@ -62,3 +67,38 @@ def test_pages_show_the_host_beside_each_link(as_reviewer, client, editor, artic
         html = client.get(url).content.decode()
         assert 'class="link-host"' in html, url
         assert "bücher.example" in html and "punycode" in html, url
+
+
+def test_public_pages_show_the_host_beside_each_link(as_reviewer, client, editor, article):
+    response = create(as_reviewer, article, "https://xn--bcher-kva.example/x")
+    services.annotation_review(
+        annotation_id=response.json()["id"],
+        editor=editor,
+        decision="approve",
+        expected_version=None,
+    )
+    client.logout()  # a reader of the public site
+    pages = [
+        reverse("factcheck-article", args=[article.pk]),
+        reverse("factcheck-verdict", args=[article.pk, response.json()["id"]]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert 'class="link-host"' in html, url
+        assert "bücher.example" in html and "punycode" in html, url
+
+
+def test_migration_writes_stored_links_as_new_ones_and_keeps_refused_ones(article, reviewer):
+    migration = importlib.import_module("annotations.migrations.0009_normalise_evidence_urls")
+    annotation = make_annotation(article, reviewer, "waste", verdict="opinion")
+    stored = {
+        'https://Example.ORG/a"q"<b>': "https://example.org/a%22q%22%3Cb%3E",
+        "https://example.org/ok": "https://example.org/ok",
+        "https://user:pass@example.org/": "https://user:pass@example.org/",
+    }
+    # Rows as an older version stored them, before links were checked.
+    links = {u: EvidenceLink.objects.create(annotation=annotation, url=u) for u in stored}
+    migration.normalise(django_apps, None)
+    for before, after in stored.items():
+        links[before].refresh_from_db()
+        assert links[before].url == after
