@@ -302,3 +302,16 @@ class ArticleSentence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.start}-{self.end}"
+
+
+class LoginCounter(models.Model):
+    """A login-throttle counter (workbench/throttle.py) kept in the database, so every app
+    process shares it when no Redis is configured: login posts of one address, failed
+    logins of one username. `key` is a hash; a row past `expires` counts as zero."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.count} until {self.expires:%H:%M:%S}"

@@ -5,8 +5,9 @@
 - per username, across addresses: LOGIN_USERNAME_FAILURE_LIMIT failed logins within the
   lockout cool-off lock the username everywhere (password spraying from many addresses).
 
-Counters live in the cache: shared by every app process with REDIS_URL, per process
-otherwise. django-axes still locks a username from one address after fewer failures.
+Counters are shared by every app process: in Redis with REDIS_URL (an atomic INCR), in
+the database otherwise (annotations.models.LoginCounter, an atomic UPDATE). django-axes
+still locks a username from one address after fewer failures.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+
+from annotations import services
 
 from .auth import client_ip
 
@@ -34,13 +37,30 @@ def _username_key(username: str) -> str:
     return _key("user", username.strip().casefold())
 
 
+def _in_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
 def _bump(key: str, timeout: int) -> int:
+    if not _in_redis():
+        return services.login_counter_bump(key=key, timeout=timeout)
     cache.add(key, 0, timeout)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout)
         return 1
+
+
+def _value(key: str) -> int:
+    return cache.get(key, 0) if _in_redis() else services.login_counter_value(key=key)
+
+
+def _clear(key: str) -> None:
+    if _in_redis():
+        cache.delete(key)
+    else:
+        services.login_counter_clear(key=key)
 
 
 def _cooloff_seconds() -> int:
@@ -69,7 +89,7 @@ class LoginThrottleMiddleware:
         if attempts > settings.LOGIN_ATTEMPTS_PER_ADDRESS:
             return _throttled(request, reason="address", retry_after=window)
         username = request.POST.get("username", "")
-        failures = cache.get(_username_key(username), 0) if username else 0
+        failures = _value(_username_key(username)) if username else 0
         if failures >= settings.LOGIN_USERNAME_FAILURE_LIMIT:
             return _throttled(request, reason="username", retry_after=_cooloff_seconds())
         return self.get_response(request)
@@ -87,9 +107,9 @@ def count_failure(sender, credentials: dict, request=None, **kwargs) -> None:
 @receiver(user_logged_in, dispatch_uid="workbench-login-throttle-success")
 def clear_failures(sender, request, user, **kwargs) -> None:
     if request is not None:
-        cache.delete(_username_key(user.get_username()))
+        _clear(_username_key(user.get_username()))
 
 
 def reset_username(username: str) -> None:
     """Lift the across-addresses lockout of one username at once."""
-    cache.delete(_username_key(username))
+    _clear(_username_key(username))

@@ -14,6 +14,7 @@ from .annotations import (
 from .articles import ImportResult, ReanchorSummary, article_import, article_replace_text
 from .claims import annotation_copy_claim
 from .inputs import EVIDENCE_MAX, EVIDENCE_TITLE_MAX, NOTE_MAX, Unprocessable
+from .login_counters import login_counter_bump, login_counter_clear, login_counter_value
 from .review import DECISIONS, annotation_reopen, annotation_review
 from .tokens import api_token_create, api_token_revoke, api_token_touch
 
@@ -41,4 +42,7 @@ __all__ = [
     "article_import",
     "article_replace_text",
     "check_span",
+    "login_counter_bump",
+    "login_counter_clear",
+    "login_counter_value",
 ]

@@ -2,13 +2,19 @@
 is locked across addresses after repeated failures (password spraying)."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import hashers
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from annotations import services
+from annotations.models import LoginCounter
 from tests.factories import make_user
 
 
@@ -76,3 +82,52 @@ def test_a_successful_login_clears_the_usernames_failures(db, settings, reviewer
     for n in range(2):
         attempt("rita", "wrong", f"198.51.100.{n + 50}")
     assert attempt("rita", "pw-rita", "198.51.100.60").status_code == 302
+
+
+def test_without_redis_the_counters_are_in_the_database(db, settings, reviewer):
+    """Shared by every app process: a process's own cache is not where they live."""
+    settings.LOGIN_ATTEMPTS_PER_ADDRESS = 3
+    for n in range(3):
+        attempt(f"nobody{n}", "wrong", "203.0.113.7")
+    assert LoginCounter.objects.filter(count=3).exists()
+    cache.clear()  # what another process would see: nothing of this one's memory
+    assert attempt("rita", "pw-rita", "203.0.113.7").status_code == 429
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = "redis://127.0.0.1:6379/15"
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_with_redis_the_counters_are_in_redis(db, settings, reviewer, redis_cache):
+    settings.LOGIN_ATTEMPTS_PER_ADDRESS = 3
+    for n in range(3):
+        assert attempt(f"nobody{n}", "wrong", "203.0.113.8").status_code == 200
+    assert attempt("rita", "pw-rita", "203.0.113.8").status_code == 429
+    assert not LoginCounter.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL: concurrent writers (SQLite serialises them)",
+)
+def test_concurrent_bumps_are_all_counted():
+    def bump(_):
+        try:
+            return [services.login_counter_bump(key="k", timeout=60) for _ in range(5)]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        seen = [n for counts in pool.map(bump, range(8)) for n in counts]
+    assert services.login_counter_value(key="k") == 40  # not one bump lost
+    assert max(seen) == 40
