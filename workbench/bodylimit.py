@@ -26,6 +26,49 @@ def _too_large(environ, start_response, limit: int):
     return [body]
 
 
+class CountingInput:
+    """wsgi.input, counting the bytes the app read."""
+
+    def __init__(self, stream):
+        self.stream, self.read_bytes = stream, 0
+
+    def _count(self, data: bytes) -> bytes:
+        self.read_bytes += len(data)
+        return data
+
+    def read(self, *args):
+        return self._count(self.stream.read(*args))
+
+    def readline(self, *args):
+        return self._count(self.stream.readline(*args))
+
+    def readlines(self, *args):
+        return [self._count(line) for line in self.stream.readlines(*args)]
+
+    def __iter__(self):
+        return (self._count(line) for line in self.stream)
+
+
+def closing_unread(environ, start_response):
+    """Under gunicorn, a response that leaves request body unread (a 413, a 401 before
+    parsing) says `Connection: close` and closes: gunicorn drains at most 64 KiB before the
+    next request, so it would say keep-alive and then close (RFC 9110 §15.5.14). Only
+    gunicorn takes the header (workbench/gunicorn_conf.py); PEP 3333 servers such as
+    runserver refuse hop-by-hop headers from an app."""
+    if not environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
+        return start_response
+    counted = environ["wsgi.input"] = CountingInput(environ["wsgi.input"])
+    length = environ.get("CONTENT_LENGTH", "")
+    expected = int(length) if length.isdigit() else 0
+
+    def start(status, headers, exc_info=None):
+        if status.startswith("413") or counted.read_bytes < expected:
+            headers = [*headers, ("Connection", "close")]
+        return start_response(status, headers, exc_info)
+
+    return start
+
+
 class ChunkedBodyLimit:
     """Wraps the Django WSGI application (workbench/wsgi.py)."""
 
@@ -33,6 +76,7 @@ class ChunkedBodyLimit:
         self.app = app
 
     def __call__(self, environ, start_response):
+        start_response = closing_unread(environ, start_response)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not chunked or environ.get("CONTENT_LENGTH"):
             return self.app(environ, start_response)
