@@ -3,11 +3,12 @@ lifts it), turned into a queryset and then into chunks of rows for a format."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from itertools import chain
+import contextlib
+from collections.abc import Iterator, Mapping
 
 import django_filters
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from ..lib.isotime import iso
 from ..models import Annotation, Status
 from ..policy import STATUS_ALL
 from . import mapping
-from .streaming import Chunks, ExportFormat
+from .streaming import ExportFormat
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -93,11 +94,33 @@ def export_context(base_url: str) -> mapping.ExportContext:
     )
 
 
-def export_chunks(fmt: ExportFormat, qs: QuerySet[Annotation]) -> Chunks:
+class ReadAhead:
+    """Chunks with the first one already read. `close()` ends the database cursor at once,
+    in the request, rather than whenever the garbage collector gets to it."""
+
+    def __init__(self, first, rest: Iterator):
+        self._first, self._rest = first, rest
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        return next(self._rest)
+
+    def close(self) -> None:
+        self._first = None
+        # After a database error the transaction may refuse even the cursor's CLOSE.
+        with contextlib.suppress(DatabaseError):
+            self._rest.close()
+
+
+def export_chunks(fmt: ExportFormat, qs: QuerySet[Annotation]) -> ReadAhead:
     """The rows of an export, the first chunk already read: the query runs (and any error
     in it is raised) before the response starts, not after a 200 and the first bytes."""
     if fmt.verdicts is not None:
         qs = qs.filter(verdict__in=fmt.verdicts)
     chunks = iter(selectors.annotation_export_chunks(qs, article_fields=fmt.article_fields))
-    first = next(chunks, None)
-    return chain([first], chunks) if first is not None else iter(())
+    return ReadAhead(next(chunks, None), chunks)

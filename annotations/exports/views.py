@@ -17,7 +17,7 @@ from .. import policy
 from ..models import Status, Verdict
 from . import pages
 from .mapping import ExportContext
-from .query import ExportError, export_chunks, export_context, export_queryset
+from .query import ExportError, ReadAhead, export_chunks, export_context, export_queryset
 from .streaming import FORMATS, ExportFormat, export_stream
 
 # What the OpenAPI schema says each body is: JSON documents are described as such, so
@@ -68,17 +68,21 @@ class ExportView(APIView):
         params = request.query_params
         if fmt.name == "jsonld" and ("page" in params or "page_size" in params):
             try:
-                body = paged_body(fmt, qs, ctx, collection_id, request.query_params)
+                body, chunks = paged_body(fmt, qs, ctx, collection_id, request.query_params)
             except pages.PageError as error:
                 code = 404 if isinstance(error, pages.NoSuchPage) else 400
                 return Response({"detail": str(error)}, status=code)
         else:
-            body = export_stream(fmt, export_chunks(fmt, qs), ctx, collection_id=collection_id)
+            chunks = export_chunks(fmt, qs)
+            body = export_stream(fmt, chunks, ctx, collection_id=collection_id)
         if request.META.get("SERVER_PROTOCOL") == "HTTP/1.0":
             # No chunked transfer in HTTP/1.0: a stream cut short by a failure would end
             # like a whole file. Build the body first, so a failure is a 500 before any
             # byte (this client trades the flat memory of streaming for that).
-            response = HttpResponse(b"".join(body), content_type=fmt.content_type)
+            try:
+                response = HttpResponse(b"".join(body), content_type=fmt.content_type)
+            finally:
+                chunks.close()  # the cursor ends here, also when a row failed
         else:
             response = StreamingHttpResponse(body, content_type=fmt.content_type)
         response["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
@@ -92,14 +96,15 @@ class ExportView(APIView):
 
 def paged_body(
     fmt: ExportFormat, qs: QuerySet, ctx: ExportContext, collection_id: str, params: Mapping
-) -> Iterator[bytes]:
-    """One AnnotationPage of the W3C export (`?page=N&page_size=M`, from 0)."""
+) -> tuple[Iterator[bytes], ReadAhead]:
+    """One AnnotationPage of the W3C export (`?page=N&page_size=M`, from 0), and its rows."""
     page = pages.whole_number(params.get("page"), name="page", default=0, low=0, high=10**9)
     size = pages.page_size(params)
     paging = pages.Paging(collection_id, total=qs.count(), size=size)
     head = paging.page_head(page, part_of=paging.collection_head())
     window = qs[page * size : (page + 1) * size]
-    return pages.page_body(export_chunks(fmt, window), ctx, head, iris=False)
+    chunks = export_chunks(fmt, window)
+    return pages.page_body(chunks, ctx, head, iris=False), chunks
 
 
 _PARAMETERS = [
