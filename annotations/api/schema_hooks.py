@@ -2,10 +2,11 @@
 
 drf-spectacular describes a query parameter by its Python type only (`integer`,
 `string`); the API refuses more than that (ids from 1, page sizes to 1,000, no control
-characters in text). This hook adds those bounds to the schema, so that the schema a
-client reads (and a fuzzer generates from) accepts exactly what the API accepts. The
-bounds come from the same constants the validators use; tests/api/test_api_schema.py
-sends values at and beyond each bound."""
+characters in text). This hook adds those bounds to the schema, so that what the schema
+a client reads (and a fuzzer generates from) allows, the API accepts, and what it refuses,
+the API refuses. Only evidence links are stated more narrowly than checked (URL_PATTERN:
+plain-ASCII hosts). The bounds come from the constants the validators use; schemathesis
+(tests/api/test_api_schema.py, make fuzz) sends values at and beyond each of them."""
 
 from __future__ import annotations
 
