@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from claims_set import CLAIMS, FILLER, SEED  # noqa: E402
+from django_env import setup_django  # noqa: E402
 
 ARTICLES = 10_000
 SENTENCES_PER_ARTICLE = 15
@@ -39,8 +40,7 @@ def setup(db: str) -> str | None:
     """Point Django at a fresh database; returns the PostgreSQL database name to drop."""
     name = None
     if db == "sqlite":
-        path = Path(tempfile.mkdtemp()) / "claims.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'claims.sqlite3'}"
     else:
         import psycopg
 
@@ -48,14 +48,8 @@ def setup(db: str) -> str | None:
         name = f"bench_claims_{os.getpid()}"
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{name}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+        url = base.rsplit("/", 1)[0] + f"/{name}"
+    setup_django(url)
     return name
 
 

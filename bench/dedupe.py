@@ -11,13 +11,14 @@ Run alone (python bench/dedupe.py [--files N] [--big-mb M]) or through bench/run
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from django_env import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -26,19 +27,6 @@ CHECKPOINTS = (10, 100, 1000)
 MIN_SPEEDUP = 20.0
 SAMPLES = 5  # files timed around each checkpoint
 BASELINE_SAMPLES = 2  # the old check is slow: a couple of files a checkpoint
-
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def paragraph(rng: random.Random, words: int) -> str:
@@ -69,7 +57,7 @@ def old_check(body: str):
 
 def main(files: int = 1000, big_mb: int = 10) -> int:
     with tempfile.TemporaryDirectory() as folder:
-        setup_django(Path(folder) / "dedupe.sqlite3")
+        setup_django(f"sqlite:///{Path(folder) / 'dedupe.sqlite3'}")
         from annotations.lib import text as textlib
         from annotations.services import article_import
 

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from django_env import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 COUNTS = (20, 200, 2_000)
 TEXT_LENGTH = 50_000
@@ -52,19 +54,6 @@ def article_text(rng: random.Random) -> str:
         parts.append(sentence)
         size += len(sentence)
     return "".join(parts)[:TEXT_LENGTH]
-
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("DEBUG", "1")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(rng: random.Random):
@@ -323,7 +312,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     try:
         db_path = tmp / "desk.sqlite3"
-        setup_django(db_path)
+        setup_django(f"sqlite:///{db_path}")
         rita, articles = seed(random.Random(14))
         server = server_figures(rita, articles)
         from tests.browser.conftest import CHROMIUM

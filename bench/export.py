@@ -6,14 +6,14 @@ then reports rows/s, ratios, peak memory and time to first byte. Run `make bench
 
 from __future__ import annotations
 
-import os
 import random
-import sys
 import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from django_env import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (  # noqa: SIM905 (a sentence of words reads better than a list of strings)
@@ -26,18 +26,6 @@ DRF_MIN_SPEEDUP = 15
 FLOOR_MAX = {"jsonl": 3.0, "jsonld": 4.0}
 MEMORY_MAX_RATIO = 1.5
 TTFB_MAX_RATIO = 2.0
-
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 @dataclass
@@ -353,7 +341,7 @@ def check(label: str, ok: bool) -> str:
 def main(rows: int = 100_000, stages: tuple[int, ...] = (1_000, 10_000)) -> int:
     stages = tuple(s for s in stages if s < rows) + (rows,)
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
-        setup_django(Path(tmp) / "bench.sqlite3")
+        setup_django(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         from django.test.utils import setup_test_environment
 
         # The test client's ALLOWED_HOSTS and friends, and DEBUG off as in production: with

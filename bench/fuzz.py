@@ -27,6 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from django_env import setup_django  # noqa: E402
 from load import (  # noqa: E402
     ROOT,
     free_port,
@@ -44,13 +45,7 @@ PHASES = "examples,coverage,fuzzing,stateful"
 
 def seed(database_url: str) -> dict[str, str]:
     """Seed articles, one reviewer and one editor with a token and an annotation each."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("DEBUG", "1")  # this process only seeds; the server runs DEBUG=0
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(database_url, migrate=False)  # make serve has migrated it
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.management import call_command

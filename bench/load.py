@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from django_env import setup_django
 
 # Not one of `make bench`'s benchmarks: it has its own command line and `make load`.
 STANDALONE = True
@@ -290,12 +291,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 def seed(database_url: str) -> tuple[dict[str, list[str]], dict[int, str]]:
     """Load the seed articles and make the users with tokens, straight through the ORM."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(database_url, migrate=False)  # make serve has migrated it
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.management import call_command
