@@ -86,9 +86,9 @@ class Seeder:
                 cursor.executemany(
                     "INSERT INTO annotations_annotation (id, article_id, author_id, start, "
                     '"end", quote, prefix, suffix, verdict, note, created, updated, status, '
-                    "review_comment, version, revision, orphaned, deleted) VALUES "
+                    "review_comment, version, revision, orphaned, deleted, client_key) VALUES "
                     "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'approved', '', 2, 1, "
-                    "0, 0)",
+                    "0, 0, '')",
                     annotations,
                 )
                 cursor.executemany(
